@@ -1,0 +1,30 @@
+"""POST /api/v3/athlete/avatar (extension): a presigned S3 POST for a new profile picture."""
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from stride.accounts import avatars
+from stride.accounts.views import AvatarUploadView
+from stride.http import handle, make_resolver
+from stride.http.auth import current_caller
+from stride.http.faults import error_responses
+from stride.observability import logger, metrics, tracer
+
+app = make_resolver()
+
+
+@app.post("/api/v3/athlete/avatar", summary="Start a profile picture upload", tags=["Athletes"],
+          status_code=201, responses=error_responses(403))
+def create_avatar_upload() -> AvatarUploadView:
+    caller = current_caller(app)
+    logger.append_keys(athlete_id=caller.athlete_id)
+    upload = avatars.create_upload(caller)
+    return AvatarUploadView(picture_id=upload.picture_id, url=upload.url, fields=upload.fields,
+                            expires_at=upload.expires_at, max_bytes=upload.max_bytes)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def handler(event: dict, context: LambdaContext) -> dict:
+    return handle(app, event, context)

@@ -1,0 +1,1 @@
+"""Operator tooling: the local cloud and the CLI."""

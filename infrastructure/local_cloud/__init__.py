@@ -1,0 +1,1 @@
+"""The local cloud: moto + a provisioner driven by template.yaml + Lambda-like workers + gateway + triggers."""

@@ -1,0 +1,189 @@
+"""Bring the whole of Stride up on loopback: moto, resources from template.yaml, functions, gateway, triggers."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from infrastructure.local_cloud.auth import CognitoVerifier
+from infrastructure.local_cloud.gateway import Gateway, swagger_assets, swagger_page
+from infrastructure.local_cloud.provisioner import Provisioned, Provisioner
+from infrastructure.local_cloud.runtime import FunctionPool, Report
+from infrastructure.local_cloud.template import expand, load_template
+from infrastructure.local_cloud.triggers import AsyncInvoker, QueueDelivery, StreamPoller
+
+log = logging.getLogger("stride.local_cloud")
+ROOT = Path(__file__).resolve().parents[2]
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LocalInfo:
+    """What a client needs to use the local cloud (also written to .stride/local.json)."""
+
+    api_url: str
+    endpoint_url: str
+    region: str
+    user_pool_id: str
+    user_pool_client_id: str
+    uploads_bucket: str
+    media_bucket: str
+    table_name: str
+    event_bus_name: str
+    live_tracks_stream: str
+    swagger_url: str
+
+
+class LocalCloud:
+    def __init__(self, root: Path = ROOT, extra_templates: list[Path] | None = None, host: str = "127.0.0.1",
+                 api_port: int | None = 3000, moto_port: int | None = 5050, region: str = "us-east-1",
+                 stage: str = "local", retry_delays: tuple[float, ...] = (1.0, 2.0),
+                 state_file: Path | None = None) -> None:
+        self.root = root
+        self.extra_templates = extra_templates or []
+        self.host, self.region, self.stage = host, region, stage
+        self.api_port = api_port if api_port else free_port(host)
+        self.moto_port = moto_port if moto_port else free_port(host)
+        self.retry_delays = retry_delays
+        self.state_file = state_file
+        self.endpoint_url = f"http://{host}:{self.moto_port}"
+        self.reports: list[Report] = []
+        self.pools: dict[str, FunctionPool] = {}
+        self.state: Provisioned | None = None
+        self.gateway: Gateway | None = None
+        self.info: LocalInfo | None = None
+        self._stop = threading.Event()
+        self._executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="trigger")
+        self._moto: Any = None
+        self._openapi: bytes | None = None
+
+    # ---------------------------------------------------------------- lifecycle
+    def start(self) -> LocalInfo:
+        from moto.server import ThreadedMotoServer
+
+        for name, value in {**CREDENTIALS, "AWS_DEFAULT_REGION": self.region}.items():
+            os.environ.setdefault(name, value)
+        started = time.perf_counter()
+        self._moto = ThreadedMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
+        self._moto.start()
+        template = self._template()
+        expanded = expand(template, self.root, {"Stage": self.stage})
+        base_env = {**CREDENTIALS, "AWS_ENDPOINT_URL": self.endpoint_url, "AWS_REGION": self.region,
+                    "AWS_DEFAULT_REGION": self.region, "POWERTOOLS_TRACE_DISABLED": "true",
+                    "AWS_XRAY_SDK_ENABLED": "false"}
+        self.state = Provisioner(expanded, self.endpoint_url, self.region, self.stage, base_env).provision()
+        self.pools = {logical_id: FunctionPool(spec, reports=self.reports)
+                      for logical_id, spec in self.state.functions.items()}
+        verifiers = self._verifiers()
+        static = {"/openapi.json": lambda: ("application/json", self.openapi_document()),
+                  "/docs": lambda: ("text/html", swagger_page("/openapi.json")), **swagger_assets(),
+                  "/health": lambda: ("application/json", b'{"status": "ok"}')}
+        self.gateway = Gateway(self.state.routes, self.pools, verifiers, self.state.gateway_responses,
+                               self.state.binary_media_types, self.state.throttle, static)
+        self.api_port = self.gateway.serve(self.host, self.api_port)
+        self._start_triggers()
+        self.info = self._info()
+        if self.state_file is not None:
+            self.state_file.parent.mkdir(parents=True, exist_ok=True)
+            self.state_file.write_text(json.dumps(asdict(self.info), indent=2) + "\n")
+        log.info("local cloud up in %.1f s", time.perf_counter() - started)
+        return self.info
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.gateway is not None:
+            self.gateway.shutdown()
+        for pool in self.pools.values():
+            pool.close()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        if self._moto is not None:
+            self._moto.stop()
+
+    def __enter__(self) -> LocalCloud:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    # ---------------------------------------------------------------- pieces
+    def _template(self) -> dict[str, Any]:
+        template = load_template(self.root / "template.yaml")
+        for extra in self.extra_templates:
+            fragment = load_template(extra)
+            merged = copy.deepcopy(template)
+            merged["Resources"].update(fragment.get("Resources", {}))
+            template = merged
+        return template
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self.endpoint_url, region_name=self.region)
+
+    def _verifiers(self) -> dict[str, CognitoVerifier]:
+        assert self.state is not None
+        cognito = self.client("cognito-idp")
+        verifiers = {}
+        for name, pool_id in self.state.authorizers.items():
+            clients = cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
+            verifiers[name] = CognitoVerifier(self.endpoint_url, self.region, pool_id,
+                                              {c["ClientId"] for c in clients})
+        return verifiers
+
+    def queue_url_for_arn(self, arn: str) -> str:
+        return str(self.client("sqs").get_queue_url(QueueName=arn.rsplit(":", 1)[1])["QueueUrl"])
+
+    def _start_triggers(self) -> None:
+        assert self.state is not None
+        sqs = self.client("sqs")
+        invoker = AsyncInvoker(sqs, self.queue_url_for_arn, self.retry_delays)
+        for delivery in self.state.deliveries:
+            poller = QueueDelivery(delivery, self.pools[delivery.function], self.client("sqs"), invoker,
+                                   self._executor, self._stop)
+            threading.Thread(target=poller.run, name=f"delivery-{delivery.function}", daemon=True).start()
+        for mapping in self.state.stream_mappings:
+            StreamPoller(mapping, self.pools[mapping.function], self.client("kinesis"), sqs, self.queue_url_for_arn,
+                         self.region, self._stop).run()
+
+    def _info(self) -> LocalInfo:
+        assert self.state is not None
+        outputs = self.state.outputs
+        api_url = f"http://{self.host}:{self.api_port}"
+        return LocalInfo(
+            api_url=api_url, endpoint_url=self.endpoint_url, region=self.region,
+            user_pool_id=outputs["UserPoolId"], user_pool_client_id=outputs["UserPoolClientId"],
+            uploads_bucket=outputs["UploadsBucketName"], media_bucket=outputs["MediaBucketName"],
+            table_name=outputs["TableName"], event_bus_name=outputs["EventBusName"],
+            live_tracks_stream=outputs["LiveTracksStreamName"], swagger_url=f"{api_url}/docs",
+        )
+
+    def function_env(self, logical_id: str) -> dict[str, str]:
+        return dict(self.pools[logical_id].spec.environment)
+
+    def openapi_document(self) -> bytes:
+        """Generated from the code (in a separate process: handler modules read settings at import)."""
+        if self._openapi is None:
+            output = subprocess.run([sys.executable, "-m", "infrastructure.openapi"], cwd=self.root, check=True,
+                                    capture_output=True)
+            document = json.loads(output.stdout)
+            document["servers"] = [{"url": f"http://{self.host}:{self.api_port}", "description": "local cloud"}]
+            self._openapi = json.dumps(document).encode()
+        return self._openapi

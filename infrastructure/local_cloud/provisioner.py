@@ -1,0 +1,474 @@
+"""Create the expanded template's resources in moto with boto3, in dependency order.
+
+moto's CloudFormation ``create_stack`` proved fragile on this template (DESIGN.md §6), so each resource type has
+a small creator here. IAM roles, Lambda permissions and API deployments have no local meaning (moto does not
+enforce IAM) and are skipped; Lambda functions become ``FunctionSpec``s the local runtime executes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from infrastructure.local_cloud.intrinsics import Resolver, Unresolved
+from infrastructure.local_cloud.runtime import FunctionSpec
+from infrastructure.local_cloud.template import Expanded
+
+log = logging.getLogger("stride.local_cloud")
+ACCOUNT_ID = "123456789012"
+
+# Creation order: a type is only created after every type it can reference.
+ORDER = [
+    "AWS::DynamoDB::Table",
+    "AWS::SQS::Queue",
+    "AWS::SNS::Topic",
+    "AWS::KMS::Key",
+    "AWS::S3::Bucket",
+    "AWS::Events::EventBus",
+    "AWS::Events::Archive",
+    "AWS::Kinesis::Stream",
+    "AWS::Cognito::UserPool",
+    "AWS::Cognito::UserPoolGroup",
+    "AWS::Cognito::UserPoolResourceServer",
+    "AWS::Cognito::UserPoolClient",
+    "AWS::Lambda::LayerVersion",
+    "AWS::Lambda::Function",
+    "AWS::Lambda::EventInvokeConfig",
+    "AWS::Events::Rule",
+    "AWS::Lambda::EventSourceMapping",
+    "AWS::ApiGateway::RestApi",
+    "AWS::ApiGateway::Stage",
+]
+IGNORED = {
+    "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::Lambda::Permission",
+    "AWS::ApiGateway::Deployment", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::Lambda::Version",
+    "AWS::Lambda::Alias",
+}
+_FUNCTION_ARN_SUB = re.compile(r"\$\{(\w+)\.Arn\}")
+
+
+@dataclass
+class Route:
+    method: str  # upper case, or ANY
+    path: str  # template path, e.g. /api/v3/athletes/{id}
+    function: str  # logical id
+    authorizer: str | None
+    scopes: list[str]
+
+
+@dataclass
+class Delivery:
+    """An asynchronous trigger the local cloud delivers through an SQS queue moto fills."""
+
+    kind: str  # "s3" or "eventbridge"
+    queue_url: str
+    function: str  # logical id
+    source: str  # bucket or rule name, for logs
+
+
+@dataclass
+class StreamMapping:
+    function: str
+    stream_name: str
+    batch_size: int
+    starting_position: str
+    max_retries: int
+    bisect: bool
+    report_item_failures: bool
+    on_failure_arn: str | None
+
+
+@dataclass
+class Provisioned:
+    physical: dict[str, str] = field(default_factory=dict)  # logical id -> Ref value
+    attributes: dict[tuple[str, str], str] = field(default_factory=dict)
+    functions: dict[str, FunctionSpec] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    stream_mappings: list[StreamMapping] = field(default_factory=list)
+    gateway_responses: dict[str, Any] = field(default_factory=dict)
+    binary_media_types: list[str] = field(default_factory=list)
+    throttle: tuple[float, float] | None = None  # rate, burst
+    authorizers: dict[str, str] = field(default_factory=dict)  # name -> user pool id
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+class Provisioner:
+    def __init__(self, expanded: Expanded, endpoint_url: str, region: str, stage: str,
+                 base_environment: dict[str, str]) -> None:
+        self.expanded = expanded
+        self.endpoint_url = endpoint_url
+        self.region = region
+        self.stage = stage
+        self.base_environment = base_environment
+        self.state = Provisioned()
+        self._layer_dirs: dict[str, Path] = {}
+        self.resolver = Resolver(
+            expanded.parameters,
+            {"AWS::Region": region, "AWS::AccountId": ACCOUNT_ID, "AWS::Partition": "aws",
+             "AWS::StackName": f"stride-{stage}", "AWS::URLSuffix": "amazonaws.com", "AWS::NoValue": ""},
+            self._ref, self._get_att,
+        )
+
+    # ---------------------------------------------------------------- references
+    def _ref(self, logical_id: str) -> str:
+        if logical_id not in self.state.physical:
+            raise Unresolved(logical_id)
+        return self.state.physical[logical_id]
+
+    def _get_att(self, logical_id: str, attribute: str) -> str:
+        key = (logical_id, attribute)
+        if key not in self.state.attributes:
+            raise Unresolved(f"{logical_id}.{attribute}")
+        return self.state.attributes[key]
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self.endpoint_url, region_name=self.region)
+
+    def _name(self, logical_id: str) -> str:
+        return f"stride-{self.stage}-{logical_id}".lower()
+
+    def _arn(self, service: str, resource: str) -> str:
+        return f"arn:aws:{service}:{self.region}:{ACCOUNT_ID}:{resource}"
+
+    # ---------------------------------------------------------------- driver
+    def provision(self) -> Provisioned:
+        resources = self.expanded.resources
+        unknown = {r["Type"] for r in resources.values()} - set(ORDER) - IGNORED
+        if unknown:
+            raise NotImplementedError(f"the local cloud cannot create: {sorted(unknown)}")
+        for logical_id, resource in resources.items():
+            if resource["Type"] in IGNORED:  # referenced (a role's Arn) but not created
+                self.state.physical[logical_id] = self._name(logical_id)
+                self.state.attributes[(logical_id, "Arn")] = self._arn("iam", f"role/{self._name(logical_id)}")
+        for resource_type in ORDER:
+            for logical_id, resource in resources.items():
+                if resource["Type"] == resource_type:
+                    raw = dict(resource.get("Properties") or {})
+                    raw.pop("NotificationConfiguration", None)  # wired once the functions exist
+                    props = self.resolver.resolve(raw)
+                    getattr(self, "_create_" + resource_type.split("::", 1)[1].replace("::", "_"))(logical_id, props)
+        for logical_id, resource in resources.items():
+            if resource["Type"] == "AWS::S3::Bucket":
+                self._wire_bucket_notifications(logical_id, resource.get("Properties") or {})
+        self.state.outputs = {name: self._safe_resolve(spec.get("Value")) for name, spec in
+                              self.expanded.outputs.items()}
+        return self.state
+
+    def _safe_resolve(self, value: Any) -> Any:
+        try:
+            return self.resolver.resolve(value)
+        except Unresolved:
+            return None
+
+    # ---------------------------------------------------------------- data
+    def _create_DynamoDB_Table(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        name = props.get("TableName") or self._name(logical_id)
+        ddb = self.client("dynamodb")
+        args: dict[str, Any] = {
+            "TableName": name, "AttributeDefinitions": props["AttributeDefinitions"],
+            "KeySchema": props["KeySchema"], "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if props.get("GlobalSecondaryIndexes"):
+            args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        if props.get("StreamSpecification"):
+            args["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+        table = ddb.create_table(**args)["TableDescription"]
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl:
+            ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+        self.state.physical[logical_id] = name
+        self.state.attributes[(logical_id, "Arn")] = table["TableArn"]
+        if table.get("LatestStreamArn"):
+            self.state.attributes[(logical_id, "StreamArn")] = table["LatestStreamArn"]
+
+    def _create_SQS_Queue(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        name = props.get("QueueName") or self._name(logical_id)
+        attributes = {key: json.dumps(value) if isinstance(value, dict) else str(value)
+                      for key, value in props.items()
+                      if key in {"MessageRetentionPeriod", "VisibilityTimeout", "DelaySeconds", "RedrivePolicy",
+                                 "ReceiveMessageWaitTimeSeconds", "FifoQueue", "ContentBasedDeduplication"}}
+        url = self.client("sqs").create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        self.state.physical[logical_id] = url
+        self.state.attributes[(logical_id, "Arn")] = self._arn("sqs", name)
+        self.state.attributes[(logical_id, "QueueName")] = name
+        self.state.attributes[(logical_id, "QueueUrl")] = url
+
+    def _create_SNS_Topic(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        arn = self.client("sns").create_topic(Name=props.get("TopicName") or self._name(logical_id))["TopicArn"]
+        self.state.physical[logical_id] = arn
+        self.state.attributes[(logical_id, "TopicArn")] = arn
+        self.state.attributes[(logical_id, "TopicName")] = arn.rsplit(":", 1)[1]
+
+    def _create_KMS_Key(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        key = self.client("kms").create_key(Description=props.get("Description", logical_id))["KeyMetadata"]
+        self.state.physical[logical_id] = key["KeyId"]
+        self.state.attributes[(logical_id, "Arn")] = key["Arn"]
+
+    def _create_S3_Bucket(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        name = props.get("BucketName") or self._name(logical_id)
+        s3 = self.client("s3")
+        if self.region == "us-east-1":
+            s3.create_bucket(Bucket=name)
+        else:
+            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": self.region})
+        if "BucketEncryption" in props:
+            rules = [{"ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"]}
+                     for r in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]]
+            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+        if "PublicAccessBlockConfiguration" in props:
+            s3.put_public_access_block(Bucket=name,
+                                       PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+        if props.get("VersioningConfiguration"):
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
+        if props.get("CorsConfiguration"):
+            s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [
+                {("MaxAgeSeconds" if k == "MaxAge" else k): v for k, v in rule.items()}
+                for rule in props["CorsConfiguration"]["CorsRules"]]})
+        if props.get("LifecycleConfiguration"):
+            s3.put_bucket_lifecycle_configuration(
+                Bucket=name, LifecycleConfiguration={"Rules": [_lifecycle_rule(r) for r in
+                                                               props["LifecycleConfiguration"]["Rules"]]})
+        self.state.physical[logical_id] = name
+        self.state.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
+        self.state.attributes[(logical_id, "DomainName")] = f"{name}.s3.amazonaws.com"
+
+    def _wire_bucket_notifications(self, logical_id: str, raw_props: dict[str, Any]) -> None:
+        """S3 -> Lambda becomes S3 -> SQS (which moto does) -> local invoke, one queue per (bucket, function)."""
+        lambda_configs = (raw_props.get("NotificationConfiguration") or {}).get("LambdaConfigurations") or []
+        if not lambda_configs:
+            return
+        bucket = self.state.physical[logical_id]
+        queue_configs = []
+        for index, config in enumerate(lambda_configs):
+            function_id = _function_from_arn_ref(config["Function"])
+            queue_name = f"stride-{self.stage}-s3-{logical_id}-{function_id}-{index}".lower()[:80]
+            url = self.client("sqs").create_queue(QueueName=queue_name)["QueueUrl"]
+            entry: dict[str, Any] = {"QueueArn": self._arn("sqs", queue_name), "Events": [config["Event"]]}
+            if config.get("Filter"):
+                entry["Filter"] = {"Key": {"FilterRules": config["Filter"]["S3Key"]["Rules"]}}
+            queue_configs.append(entry)
+            self.state.deliveries.append(Delivery("s3", url, function_id, bucket))
+        self.client("s3").put_bucket_notification_configuration(
+            Bucket=bucket, NotificationConfiguration={"QueueConfigurations": queue_configs})
+
+    # ---------------------------------------------------------------- events and streams
+    def _create_Events_EventBus(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        arn = self.client("events").create_event_bus(Name=props["Name"])["EventBusArn"]
+        self.state.physical[logical_id] = props["Name"]
+        self.state.attributes[(logical_id, "Arn")] = arn
+        self.state.attributes[(logical_id, "Name")] = props["Name"]
+
+    def _create_Events_Archive(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        name = props.get("ArchiveName") or self._name(logical_id)[:48]
+        args = {"ArchiveName": name, "EventSourceArn": props["SourceArn"],
+                "RetentionDays": int(props.get("RetentionDays", 0))}
+        if props.get("EventPattern"):
+            args["EventPattern"] = json.dumps(props["EventPattern"])
+        arn = self.client("events").create_archive(**args)["ArchiveArn"]
+        self.state.physical[logical_id] = name
+        self.state.attributes[(logical_id, "Arn")] = arn
+
+    def _create_Events_Rule(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        events = self.client("events")
+        name = props.get("Name") or self._name(logical_id)[:64]
+        bus = props.get("EventBusName", "default")
+        if isinstance(bus, str) and bus.startswith("arn:"):
+            bus = bus.rsplit("/", 1)[1]
+        events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(props["EventPattern"]),
+                        State=props.get("State", "ENABLED"))
+        raw_targets = (self.expanded.resources[logical_id].get("Properties") or {}).get("Targets", [])
+        targets = []
+        for raw, target in zip(raw_targets, props.get("Targets", []), strict=True):
+            function_id = _function_from_arn_ref(raw["Arn"])
+            if function_id is None:
+                targets.append({"Id": target["Id"], "Arn": target["Arn"]})
+                continue
+            queue_name = f"stride-{self.stage}-rule-{logical_id}-{target['Id']}".lower()[:80]
+            url = self.client("sqs").create_queue(QueueName=queue_name)["QueueUrl"]
+            targets.append({"Id": target["Id"], "Arn": self._arn("sqs", queue_name)})
+            self.state.deliveries.append(Delivery("eventbridge", url, function_id, name))
+        if targets:
+            events.put_targets(Rule=name, EventBusName=bus, Targets=targets)
+        self.state.physical[logical_id] = name
+        self.state.attributes[(logical_id, "Arn")] = self._arn("events", f"rule/{bus}/{name}")
+
+    def _create_Kinesis_Stream(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        name = props.get("Name") or self._name(logical_id)
+        kinesis = self.client("kinesis")
+        mode = (props.get("StreamModeDetails") or {}).get("StreamMode", "PROVISIONED")
+        if mode == "ON_DEMAND":
+            kinesis.create_stream(StreamName=name, StreamModeDetails={"StreamMode": "ON_DEMAND"})
+        else:
+            kinesis.create_stream(StreamName=name, ShardCount=int(props.get("ShardCount", 1)))
+        self.state.physical[logical_id] = name
+        self.state.attributes[(logical_id, "Arn")] = self._arn("kinesis", f"stream/{name}")
+
+    # ---------------------------------------------------------------- identity
+    def _create_Cognito_UserPool(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        args = {key: props[key] for key in ("Policies", "AutoVerifiedAttributes", "UsernameConfiguration",
+                                            "AccountRecoverySetting", "AdminCreateUserConfig", "MfaConfiguration",
+                                            "UsernameAttributes", "AliasAttributes") if key in props}
+        if "Schema" in props:
+            args["Schema"] = [_cognito_schema(attribute) for attribute in props["Schema"]]
+        pool = self.client("cognito-idp").create_user_pool(PoolName=props.get("UserPoolName", logical_id),
+                                                           **args)["UserPool"]
+        self.state.physical[logical_id] = pool["Id"]
+        self.state.attributes[(logical_id, "Arn")] = pool["Arn"]
+        self.state.attributes[(logical_id, "ProviderName")] = f"cognito-idp.{self.region}.amazonaws.com/{pool['Id']}"
+        self.state.attributes[(logical_id, "ProviderURL")] = f"https://cognito-idp.{self.region}.amazonaws.com/{pool['Id']}"
+
+    def _create_Cognito_UserPoolGroup(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        args = {key: props[key] for key in ("Description", "Precedence") if key in props}
+        self.client("cognito-idp").create_group(UserPoolId=props["UserPoolId"], GroupName=props["GroupName"], **args)
+        self.state.physical[logical_id] = props["GroupName"]
+
+    def _create_Cognito_UserPoolResourceServer(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        self.client("cognito-idp").create_resource_server(
+            UserPoolId=props["UserPoolId"], Identifier=props["Identifier"], Name=props["Name"],
+            Scopes=props.get("Scopes", []))
+        self.state.physical[logical_id] = props["Identifier"]
+
+    def _create_Cognito_UserPoolClient(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        args = {key: props[key] for key in ("GenerateSecret", "ExplicitAuthFlows", "PreventUserExistenceErrors",
+                                            "EnableTokenRevocation", "AccessTokenValidity", "IdTokenValidity",
+                                            "RefreshTokenValidity", "TokenValidityUnits", "AllowedOAuthFlows",
+                                            "AllowedOAuthScopes", "CallbackURLs", "SupportedIdentityProviders")
+                if key in props}
+        client = self.client("cognito-idp").create_user_pool_client(
+            UserPoolId=props["UserPoolId"], ClientName=props.get("ClientName", logical_id), **args)["UserPoolClient"]
+        self.state.physical[logical_id] = client["ClientId"]
+
+    # ---------------------------------------------------------------- functions
+    def _create_Lambda_LayerVersion(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        folder = self.expanded.code_dirs[logical_id]
+        # A Python layer's code sits in python/ (Lambda mounts it at /opt/python).
+        self._layer_dirs[logical_id] = folder / "python" if (folder / "python").is_dir() else folder
+        arn = self._arn("lambda", f"layer:{props.get('LayerName', logical_id)}:1")
+        self.state.physical[logical_id] = arn
+
+    def _create_Lambda_Function(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        name = props.get("FunctionName") or f"stride-{self.stage}-{logical_id}"
+        arn = self._arn("lambda", f"function:{name}")
+        layer_refs = (self.expanded.resources[logical_id].get("Properties") or {}).get("Layers", [])
+        layer_dirs = [self._layer_dirs[ref["Ref"]] for ref in layer_refs if isinstance(ref, dict) and "Ref" in ref]
+        environment = {**self.base_environment,
+                       **{k: str(v) for k, v in ((props.get("Environment") or {}).get("Variables") or {}).items()},
+                       "AWS_LAMBDA_FUNCTION_NAME": name,
+                       "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(props.get("MemorySize", 128)),
+                       "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+                       "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
+                       "_HANDLER": props["Handler"],
+                       "LAMBDA_TASK_ROOT": str(self.expanded.code_dirs[logical_id])}
+        self.state.functions[logical_id] = FunctionSpec(
+            logical_id=logical_id, function_name=name, function_arn=arn, handler=props["Handler"],
+            code_dir=self.expanded.code_dirs[logical_id], layer_dirs=layer_dirs, environment=environment,
+            memory_mb=int(props.get("MemorySize", 128)), timeout_s=float(props.get("Timeout", 3)),
+            dead_letter_arn=(props.get("DeadLetterConfig") or {}).get("TargetArn"),
+            reserved_concurrency=props.get("ReservedConcurrentExecutions"),
+        )
+        self.state.physical[logical_id] = name
+        self.state.attributes[(logical_id, "Arn")] = arn
+
+    def _create_Lambda_EventInvokeConfig(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        spec = next(s for s in self.state.functions.values() if s.function_name == props["FunctionName"])
+        spec.async_retries = int(props.get("MaximumRetryAttempts", 2))
+        spec.max_event_age_s = int(props.get("MaximumEventAgeInSeconds", 21_600))
+        on_failure = ((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+        if on_failure and not spec.dead_letter_arn:
+            spec.dead_letter_arn = on_failure
+
+    def _create_Lambda_EventSourceMapping(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        raw = self.expanded.resources[logical_id]["Properties"]
+        function_id = raw["FunctionName"]["Ref"] if isinstance(raw["FunctionName"], dict) else raw["FunctionName"]
+        source = props["EventSourceArn"]
+        if ":kinesis:" not in source:
+            raise NotImplementedError(f"event source mapping from {source}")
+        self.state.stream_mappings.append(StreamMapping(
+            function=function_id, stream_name=source.rsplit("/", 1)[1], batch_size=int(props.get("BatchSize", 100)),
+            starting_position=props.get("StartingPosition", "LATEST"),
+            max_retries=int(props.get("MaximumRetryAttempts", -1)),
+            bisect=bool(props.get("BisectBatchOnFunctionError", False)),
+            report_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
+            on_failure_arn=((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"),
+        ))
+
+    # ---------------------------------------------------------------- API
+    def _create_ApiGateway_RestApi(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        raw_body = self.expanded.resources[logical_id]["Properties"]["Body"]
+        body = props["Body"]
+        schemes = body.get("securityDefinitions") or (body.get("components") or {}).get("securitySchemes") or {}
+        for name, scheme in schemes.items():
+            authorizer = scheme.get("x-amazon-apigateway-authorizer") or {}
+            if authorizer.get("type") == "cognito_user_pools":
+                pool_arn = authorizer["providerARNs"][0]
+                self.state.authorizers[name] = pool_arn.rsplit("/", 1)[1]
+        for path, methods in raw_body.get("paths", {}).items():
+            for method, operation in methods.items():
+                integration = operation.get("x-amazon-apigateway-integration") or {}
+                uri = integration.get("uri")
+                text = uri.get("Fn::Sub") if isinstance(uri, dict) else uri
+                match = _FUNCTION_ARN_SUB.search(text if isinstance(text, str) else "")
+                if not match:
+                    continue
+                security = operation.get("security") or body.get("security") or []
+                authorizer_name, scopes = None, []
+                for requirement in security:
+                    for scheme_name, scheme_scopes in requirement.items():
+                        if scheme_name in self.state.authorizers:
+                            authorizer_name, scopes = scheme_name, list(scheme_scopes)
+                verb = "ANY" if method == "x-amazon-apigateway-any-method" else method.upper()
+                self.state.routes.append(Route(verb, path, match.group(1), authorizer_name, scopes))
+        self.state.gateway_responses = body.get("x-amazon-apigateway-gateway-responses", {})
+        self.state.binary_media_types = [t.replace("~1", "/") for t in
+                                         body.get("x-amazon-apigateway-binary-media-types", [])]
+        self.state.physical[logical_id] = "local"
+        self.state.attributes[(logical_id, "RootResourceId")] = "root"
+
+    def _create_ApiGateway_Stage(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        for setting in props.get("MethodSettings", []):
+            if setting.get("ResourcePath") in ("/*", "*") and "ThrottlingRateLimit" in setting:
+                self.state.throttle = (float(setting["ThrottlingRateLimit"]),
+                                       float(setting.get("ThrottlingBurstLimit", setting["ThrottlingRateLimit"])))
+        self.state.physical[logical_id] = props.get("StageName", "v1")
+
+
+def _function_from_arn_ref(value: Any) -> str | None:
+    """The logical id in ``!GetAtt Fn.Arn`` (or ``!Ref Fn``) of an unresolved target."""
+    if isinstance(value, dict):
+        if "Fn::GetAtt" in value:
+            target = value["Fn::GetAtt"]
+            return str(target[0] if isinstance(target, list) else target.split(".")[0])
+        if "Ref" in value:
+            return str(value["Ref"])
+    return None
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation's lifecycle rule spelling -> the S3 API's."""
+    out: dict[str, Any] = {"ID": rule.get("Id", "rule"), "Status": rule.get("Status", "Enabled"),
+                           "Filter": {"Prefix": rule.get("Prefix", "")}}
+    if "ExpirationInDays" in rule:
+        out["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+    if "Transitions" in rule:
+        out["Transitions"] = [{"Days": int(t["TransitionInDays"]), "StorageClass": t["StorageClass"]}
+                              for t in rule["Transitions"]]
+    if "AbortIncompleteMultipartUpload" in rule:
+        out["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
+    if "NoncurrentVersionExpiration" in rule:
+        out["NoncurrentVersionExpiration"] = {
+            "NoncurrentDays": int(rule["NoncurrentVersionExpiration"]["NoncurrentDays"])}
+    return out
+
+
+def _cognito_schema(attribute: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in attribute.items()
+            if key in {"Name", "AttributeDataType", "Required", "Mutable", "DeveloperOnlyAttribute",
+                       "StringAttributeConstraints", "NumberAttributeConstraints"}}
+

@@ -1,0 +1,69 @@
+"""Demo athletes for `make run`, and the user helpers the operator CLI shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+DEMO_PASSWORD = "Stride-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAthlete:
+    username: str
+    given_name: str
+    family_name: str
+    groups: tuple[str, ...]
+    profile: dict[str, Any]
+
+
+DEMO_ATHLETES = (
+    DemoAthlete("alice", "Alice", "Runner", ("MEMBER", "PREMIUM"), {"city": "Boulder", "country": "US", "sex": "F",
+                                                                     "weight": 58.0}),
+    DemoAthlete("bob", "Bob", "Rider", ("MEMBER",), {"city": "Girona", "country": "ES", "sex": "M", "ftp": 280}),
+    DemoAthlete("carol", "Carol", "Coach", ("MEMBER", "COACH"), {"city": "Leeds", "country": "GB",
+                                                                 "private_profile": True}),
+    DemoAthlete("mod", "Morgan", "Moderator", ("MEMBER", "MODERATOR"), {}),
+    DemoAthlete("admin", "Ada", "Admin", ("MEMBER", "ADMIN"), {}),
+)
+
+
+def create_user(cognito: Any, user_pool_id: str, client_id: str, username: str, password: str, email: str,
+                groups: tuple[str, ...] = ("MEMBER",), given_name: str | None = None,
+                family_name: str | None = None) -> None:
+    """Sign up through the app client as an app would, confirm as an operator, and add to groups."""
+    attributes = [{"Name": "email", "Value": email}]
+    if given_name:
+        attributes.append({"Name": "given_name", "Value": given_name})
+    if family_name:
+        attributes.append({"Name": "family_name", "Value": family_name})
+    cognito.sign_up(ClientId=client_id, Username=username, Password=password, UserAttributes=attributes)
+    cognito.admin_confirm_sign_up(UserPoolId=user_pool_id, Username=username)
+    for group in groups:
+        cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=username, GroupName=group)
+
+
+def sign_in(cognito: Any, client_id: str, username: str, password: str) -> dict[str, Any]:
+    result: dict[str, Any] = cognito.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password})["AuthenticationResult"]
+    return result
+
+
+def seed(cognito: Any, user_pool_id: str, client_id: str, api_url: str) -> list[dict[str, Any]]:
+    """Create the demo athletes and fill their profiles through the public API."""
+    created = []
+    for demo in DEMO_ATHLETES:
+        create_user(cognito, user_pool_id, client_id, demo.username, DEMO_PASSWORD, f"{demo.username}@stride.local",
+                    demo.groups, demo.given_name, demo.family_name)
+        token = sign_in(cognito, client_id, demo.username, DEMO_PASSWORD)["AccessToken"]
+        headers = {"Authorization": f"Bearer {token}"}
+        athlete = requests.get(f"{api_url}/api/v3/athlete", headers=headers, timeout=30)
+        athlete.raise_for_status()
+        if demo.profile:
+            updated = requests.put(f"{api_url}/api/v3/athlete", json=demo.profile, headers=headers, timeout=30)
+            updated.raise_for_status()
+        created.append({"username": demo.username, "athlete_id": athlete.json()["id"], "groups": list(demo.groups)})
+    return created

@@ -1,0 +1,1 @@
+"""Domain events: versioned pydantic contracts and the EventBridge publisher."""

@@ -1,0 +1,1 @@
+"""The single DynamoDB table: key builders, pynamodb item models and repositories. Nothing else imports pynamodb."""

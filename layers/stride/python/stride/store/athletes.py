@@ -1,0 +1,176 @@
+"""Athlete, identity and zones items (access patterns AP01-AP07 in docs/access-patterns.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.transactions import TransactWrite
+
+from stride.accounts.models import Athlete, HeartRateZones, ZoneRange
+from stride.errors import ConflictError, NotFoundError
+from stride.store import keys
+from stride.store.errors import translated
+from stride.store.models import AthleteItem, IdentityItem, ZoneRangeMap, ZonesItem
+
+# Fields a profile update may set; everything else on the item is owned by the system.
+UPDATABLE_FIELDS = frozenset(
+    {"firstname", "lastname", "city", "state", "country", "sex", "weight", "ftp", "measurement_preference",
+     "private_profile"}
+)
+
+
+def _to_domain(item: AthleteItem) -> Athlete:
+    return Athlete(
+        id=int(item.athlete_id),
+        username=item.username,
+        firstname=item.firstname,
+        lastname=item.lastname,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        city=item.city,
+        state=item.state,
+        country=item.country,
+        sex=item.sex,  # type: ignore[arg-type]
+        weight=float(item.weight) if item.weight is not None else None,
+        ftp=int(item.ftp) if item.ftp is not None else None,
+        measurement_preference=item.measurement_preference,  # type: ignore[arg-type]
+        private_profile=bool(item.private_profile),
+        premium=bool(item.premium),
+        avatar_key=item.avatar_key,
+        follower_count=int(item.follower_count),
+        friend_count=int(item.friend_count),
+        revision=int(item.revision),
+    )
+
+
+def _to_item(athlete: Athlete) -> AthleteItem:
+    return AthleteItem(
+        keys.athlete_pk(athlete.id),
+        keys.PROFILE,
+        athlete_id=athlete.id,
+        username=athlete.username,
+        firstname=athlete.firstname,
+        lastname=athlete.lastname,
+        city=athlete.city,
+        state=athlete.state,
+        country=athlete.country,
+        sex=athlete.sex,
+        weight=athlete.weight,
+        ftp=athlete.ftp,
+        measurement_preference=athlete.measurement_preference,
+        private_profile=athlete.private_profile,
+        premium=athlete.premium,
+        avatar_key=athlete.avatar_key,
+        follower_count=athlete.follower_count,
+        friend_count=athlete.friend_count,
+        created_at=athlete.created_at,
+        updated_at=athlete.updated_at,
+        revision=athlete.revision,
+    )
+
+
+class AthleteRepository:
+    """Reads and writes athlete-owned items. Each method names its access pattern."""
+
+    def __init__(self) -> None:
+        self._connection: Connection | None = None
+
+    def _conn(self) -> Connection:
+        if self._connection is None:
+            self._connection = Connection(region=AthleteItem.Meta.region)
+        return self._connection
+
+    def get(self, athlete_id: int) -> Athlete | None:
+        """AP01: GetItem PK=ATH#<id>, SK=PROFILE."""
+        with translated("Athlete"):
+            try:
+                return _to_domain(AthleteItem.get(keys.athlete_pk(athlete_id), keys.PROFILE))
+            except AthleteItem.DoesNotExist:
+                return None
+
+    def athlete_id_for_sub(self, sub: str) -> int | None:
+        """AP02: GetItem PK=SUB#<sub>, SK=IDENTITY (strongly consistent: the profile may be seconds old)."""
+        with translated("Athlete"):
+            try:
+                item = IdentityItem.get(keys.identity_pk(sub), keys.IDENTITY_SK, consistent_read=True)
+            except IdentityItem.DoesNotExist:
+                return None
+        return int(item.athlete_id)
+
+    def create(self, athlete: Athlete, sub: str) -> None:
+        """AP03: TransactWriteItems: put SUB#<sub>/IDENTITY and ATH#<id>/PROFILE, both if-not-exists.
+
+        Two first requests racing for the same sub: one wins, the other gets ConflictError and reads the winner.
+        """
+        identity = IdentityItem(keys.identity_pk(sub), keys.IDENTITY_SK, athlete_id=athlete.id)
+        profile = _to_item(athlete)
+        with translated("Athlete"), TransactWrite(connection=self._conn()) as transaction:
+            transaction.save(identity, condition=IdentityItem.PK.does_not_exist())
+            transaction.save(profile, condition=AthleteItem.PK.does_not_exist())
+
+    def update(self, athlete_id: int, changes: dict[str, Any], expected_revision: int | None = None) -> Athlete:
+        """AP04: UpdateItem PK=ATH#<id>, SK=PROFILE, SET changed fields, revision+1, if the item exists."""
+        unknown = set(changes) - UPDATABLE_FIELDS
+        if unknown:
+            raise ValueError(f"not updatable: {sorted(unknown)}")
+        item = AthleteItem(keys.athlete_pk(athlete_id), keys.PROFILE)
+        actions = [getattr(AthleteItem, name).set(value) if value is not None else getattr(AthleteItem, name).remove()
+                   for name, value in changes.items()]
+        actions += [AthleteItem.updated_at.set(datetime.now(UTC)), AthleteItem.revision.add(1)]
+        condition = AthleteItem.PK.exists()
+        if expected_revision is not None:
+            condition &= AthleteItem.revision == expected_revision
+        try:
+            with translated("Athlete"):
+                item.update(actions=actions, condition=condition)
+        except ConflictError:
+            if self.get(athlete_id) is None:
+                raise NotFoundError.about("athlete not found", "Athlete", "id", "not found") from None
+            raise
+        return _to_domain(item)
+
+    def set_avatar(self, athlete_id: int, avatar_key: str, uploaded_key: str) -> Athlete:
+        """AP07: UpdateItem PK=ATH#<id>, SK=PROFILE, SET avatar_key, if the item exists.
+
+        ``uploaded_key`` must sort after the current picture's key (keys carry a time-ordered id), so a late
+        or replayed S3 event never puts back an older picture.
+        """
+        item = AthleteItem(keys.athlete_pk(athlete_id), keys.PROFILE)
+        condition = AthleteItem.PK.exists() & (
+            AthleteItem.avatar_key.does_not_exist() | (AthleteItem.avatar_key <= uploaded_key)
+        )
+        with translated("Athlete"):
+            item.update(
+                actions=[AthleteItem.avatar_key.set(avatar_key), AthleteItem.updated_at.set(datetime.now(UTC)),
+                         AthleteItem.revision.add(1)],
+                condition=condition,
+            )
+        return _to_domain(item)
+
+    def get_zones(self, athlete_id: int) -> HeartRateZones | None:
+        """AP05: GetItem PK=ATH#<id>, SK=ZONES."""
+        with translated("Zones"):
+            try:
+                item = ZonesItem.get(keys.athlete_pk(athlete_id), keys.ZONES)
+            except ZonesItem.DoesNotExist:
+                return None
+        return HeartRateZones(
+            custom_zones=bool(item.custom_zones),
+            max_heartrate=int(item.max_heartrate) if item.max_heartrate is not None else None,
+            zones=[ZoneRange(int(z.min), int(z.max)) for z in item.heart_rate],
+        )
+
+    def put_zones(self, athlete_id: int, zones: HeartRateZones) -> None:
+        """AP06: PutItem PK=ATH#<id>, SK=ZONES (whole item: zones are replaced, never merged)."""
+        item = ZonesItem(
+            keys.athlete_pk(athlete_id),
+            keys.ZONES,
+            custom_zones=zones.custom_zones,
+            max_heartrate=zones.max_heartrate,
+            heart_rate=[ZoneRangeMap(min=z.min, max=z.max) for z in zones.zones],
+            updated_at=datetime.now(UTC),
+        )
+        with translated("Zones"):
+            item.save()
