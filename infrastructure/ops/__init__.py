@@ -1,0 +1,1 @@
+"""Operations scripts: replay dead letters, manage users."""
