@@ -16,9 +16,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_ENV = {
-    "TABLE_NAME": "stride", "EVENT_BUS_NAME": "stride", "UPLOADS_BUCKET": "uploads", "MEDIA_BUCKET": "media",
-    "USER_POOL_ID": "pool", "AVATAR_MAX_BYTES": "1", "POWERTOOLS_TRACE_DISABLED": "true",
-    "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "POWERTOOLS_METRICS_NAMESPACE": "Stride",
+    "TABLE_NAME": "stride",
+    "EVENT_BUS_NAME": "stride",
+    "UPLOADS_BUCKET": "uploads",
+    "MEDIA_BUCKET": "media",
+    "USER_POOL_ID": "pool",
+    "AVATAR_MAX_BYTES": "1",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "POWERTOOLS_METRICS_NAMESPACE": "Stride",
 }
 
 
@@ -35,8 +42,9 @@ def api_functions(template_path: Path) -> list[tuple[str, Path, str]]:
         for event in (props.get("Events") or {}).values():
             if event.get("Type") == "Api":
                 module = props["Handler"].rsplit(".", 1)[0]
-                found.append((logical_id, template_path.parent / props["CodeUri"] / f"{module}.py",
-                              event["Properties"]["Path"]))
+                found.append(
+                    (logical_id, template_path.parent / props["CodeUri"] / f"{module}.py", event["Properties"]["Path"])
+                )
     return found
 
 
@@ -46,14 +54,25 @@ def build(template_path: Path = ROOT / "template.yaml") -> dict[str, Any]:
     sys.path.insert(0, str(ROOT / "layers" / "stride" / "python"))
     document: dict[str, Any] = {
         "openapi": "3.1.0",
-        "info": {"title": "Stride API", "version": "3.0.0",
-                 "description": "Strava API v3 compatible resources plus Stride's extensions. Send "
-                                "`Authorization: Bearer <Cognito access token>`."},
+        "info": {
+            "title": "Stride API",
+            "version": "3.0.0",
+            "description": "Strava API v3 compatible resources plus Stride's extensions. Send "
+            "`Authorization: Bearer <Cognito access token>`.",
+        },
         "servers": [{"url": "/"}],
         "paths": {},
-        "components": {"schemas": {}, "securitySchemes": {
-            "cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                        "description": "A Cognito access token (or ID token) from the Stride user pool"}}},
+        "components": {
+            "schemas": {},
+            "securitySchemes": {
+                "cognito": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "A Cognito access token (or ID token) from the Stride user pool",
+                }
+            },
+        },
         "security": [{"cognito": []}],
     }
     for logical_id, module_file, _ in api_functions(template_path):

@@ -8,12 +8,23 @@ ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
 
 # Settings the domain layer validates at import (set before any stride import, as Lambda does at cold start).
-os.environ.update({
-    "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing", "TABLE_NAME": "stride-unit", "EVENT_BUS_NAME": "stride",
-    "UPLOADS_BUCKET": "uploads", "MEDIA_BUCKET": "media", "USER_POOL_ID": "pool", "AVATAR_MAX_BYTES": "1024",
-    "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "Stride", "POWERTOOLS_DEV": "false",
-})
+os.environ.update(
+    {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "TABLE_NAME": "stride-unit",
+        "EVENT_BUS_NAME": "stride",
+        "UPLOADS_BUCKET": "uploads",
+        "MEDIA_BUCKET": "media",
+        "USER_POOL_ID": "pool",
+        "AVATAR_MAX_BYTES": "1024",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "Stride",
+        "POWERTOOLS_DEV": "false",
+    }
+)
 
 
 def load_event(relative: str) -> dict:

@@ -13,14 +13,24 @@ from stride.observability import logger, metrics, tracer
 app = make_resolver()
 
 
-@app.post("/api/v3/athlete/avatar", summary="Start a profile picture upload", tags=["Athletes"],
-          status_code=201, responses=error_responses(403))
+@app.post(
+    "/api/v3/athlete/avatar",
+    summary="Start a profile picture upload",
+    tags=["Athletes"],
+    status_code=201,
+    responses=error_responses(403),
+)
 def create_avatar_upload() -> AvatarUploadView:
     caller = current_caller(app)
     logger.append_keys(athlete_id=caller.athlete_id)
     upload = avatars.create_upload(caller)
-    return AvatarUploadView(picture_id=upload.picture_id, url=upload.url, fields=upload.fields,
-                            expires_at=upload.expires_at, max_bytes=upload.max_bytes)
+    return AvatarUploadView(
+        picture_id=upload.picture_id,
+        url=upload.url,
+        fields=upload.fields,
+        expires_at=upload.expires_at,
+        max_bytes=upload.max_bytes,
+    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -16,8 +16,7 @@ from stride.observability import logger, metrics, tracer
 app = make_resolver()
 
 
-@app.get("/api/v3/athletes/<athlete_id>", summary="Get Athlete", tags=["Athletes"],
-         responses=error_responses(404, 422))
+@app.get("/api/v3/athletes/<athlete_id>", summary="Get Athlete", tags=["Athletes"], responses=error_responses(404, 422))
 def get_athlete_by_id(athlete_id: Annotated[int, Path(gt=0, lt=2**63)]) -> AthleteView:
     caller = current_caller(app)
     logger.append_keys(athlete_id=caller.athlete_id)

@@ -16,6 +16,8 @@ from stride.observability import logger, metrics, tracer
 @event_source(data_class=S3Event)
 def handler(event: S3Event, context: LambdaContext) -> dict:
     # Keys arrive URL-encoded in S3 events (spaces as '+'), so decode before use.
-    outcomes = [avatars.process_uploaded(record.s3.bucket.name, unquote_plus(record.s3.get_object.key))
-                for record in event.records]
+    outcomes = [
+        avatars.process_uploaded(record.s3.bucket.name, unquote_plus(record.s3.get_object.key))
+        for record in event.records
+    ]
     return {"outcomes": outcomes}

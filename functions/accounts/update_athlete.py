@@ -31,16 +31,31 @@ def update_athlete(
 ) -> AthleteView:
     caller = current_caller(app)
     logger.append_keys(athlete_id=caller.athlete_id)
-    from_query = {name: value for name, value in {"weight": weight, "firstname": firstname, "lastname": lastname,
-                  "city": city, "state": state, "country": country, "sex": sex}.items() if value is not None}
+    from_query = {
+        name: value
+        for name, value in {
+            "weight": weight,
+            "firstname": firstname,
+            "lastname": lastname,
+            "city": city,
+            "state": state,
+            "country": country,
+            "sex": sex,
+        }.items()
+        if value is not None
+    }
     try:
-        merged = AthleteUpdateRequest.model_validate({**from_query, **(body.model_dump(exclude_unset=True)
-                                                                       if body else {})})
+        merged = AthleteUpdateRequest.model_validate(
+            {**from_query, **(body.model_dump(exclude_unset=True) if body else {})}
+        )
     except ValidationError as exc:
-        raise InvalidInputError("invalid athlete fields", [ErrorDetail("Athlete", ".".join(map(str, e["loc"])),
-                                                                      e["type"]) for e in exc.errors()]) from exc
-    athlete, detail = service.update_profile(caller, merged.model_dump(exclude_unset=True),
-                                             correlation_id=logger.get_correlation_id())
+        raise InvalidInputError(
+            "invalid athlete fields",
+            [ErrorDetail("Athlete", ".".join(map(str, e["loc"])), e["type"]) for e in exc.errors()],
+        ) from exc
+    athlete, detail = service.update_profile(
+        caller, merged.model_dump(exclude_unset=True), correlation_id=logger.get_correlation_id()
+    )
     return AthleteView.from_domain(athlete, detail, avatars.view_url(athlete.avatar_key))
 
 

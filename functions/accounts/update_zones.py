@@ -16,8 +16,7 @@ from stride.observability import logger, metrics, tracer
 app = make_resolver()
 
 
-@app.put("/api/v3/athlete/zones", summary="Update Zones", tags=["Athletes"],
-         responses=error_responses(400, 403, 422))
+@app.put("/api/v3/athlete/zones", summary="Update Zones", tags=["Athletes"], responses=error_responses(400, 403, 422))
 def update_zones(body: Annotated[ZonesUpdateRequest, Body()]) -> ZonesView:
     caller = current_caller(app)
     logger.append_keys(athlete_id=caller.athlete_id)

@@ -23,16 +23,19 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for noisy in ("werkzeug", "botocore", "samtranslator"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    cloud = LocalCloud(host=args.host, api_port=args.port, moto_port=args.moto_port,
-                       state_file=ROOT / ".stride" / "local.json")
+    cloud = LocalCloud(
+        host=args.host, api_port=args.port, moto_port=args.moto_port, state_file=ROOT / ".stride" / "local.json"
+    )
     info = cloud.start()
     print(json.dumps(asdict(info), indent=2), flush=True)  # noqa: T201 - the operator reads this
     if not args.no_seed:
         athletes = seed(cloud.client("cognito-idp"), info.user_pool_id, info.user_pool_client_id, info.api_url)
-        print("demo athletes (password %s):" % DEMO_PASSWORD, flush=True)  # noqa: T201
+        print(f"demo athletes (password {DEMO_PASSWORD}):", flush=True)  # noqa: T201
         for athlete in athletes:
-            print(f"  {athlete['username']:<6} id {athlete['athlete_id']}  {', '.join(athlete['groups'])}",  # noqa: T201
-                  flush=True)
+            print(
+                f"  {athlete['username']:<6} id {athlete['athlete_id']}  {', '.join(athlete['groups'])}",  # noqa: T201
+                flush=True,
+            )
     print(f"Stride is up: API {info.api_url}  Swagger UI {info.swagger_url}  (Ctrl-C stops)", flush=True)  # noqa: T201
     stopped = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopped.set())

@@ -54,10 +54,18 @@ class LocalInfo:
 
 
 class LocalCloud:
-    def __init__(self, root: Path = ROOT, extra_templates: list[Path] | None = None, host: str = "127.0.0.1",
-                 api_port: int | None = 3000, moto_port: int | None = 5050, region: str = "us-east-1",
-                 stage: str = "local", retry_delays: tuple[float, ...] = (1.0, 2.0),
-                 state_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        root: Path = ROOT,
+        extra_templates: list[Path] | None = None,
+        host: str = "127.0.0.1",
+        api_port: int | None = 3000,
+        moto_port: int | None = 5050,
+        region: str = "us-east-1",
+        stage: str = "local",
+        retry_delays: tuple[float, ...] = (1.0, 2.0),
+        state_file: Path | None = None,
+    ) -> None:
         self.root = root
         self.extra_templates = extra_templates or []
         self.host, self.region, self.stage = host, region, stage
@@ -87,18 +95,34 @@ class LocalCloud:
         self._moto.start()
         template = self._template()
         expanded = expand(template, self.root, {"Stage": self.stage})
-        base_env = {**CREDENTIALS, "AWS_ENDPOINT_URL": self.endpoint_url, "AWS_REGION": self.region,
-                    "AWS_DEFAULT_REGION": self.region, "POWERTOOLS_TRACE_DISABLED": "true",
-                    "AWS_XRAY_SDK_ENABLED": "false"}
+        base_env = {
+            **CREDENTIALS,
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "AWS_XRAY_SDK_ENABLED": "false",
+        }
         self.state = Provisioner(expanded, self.endpoint_url, self.region, self.stage, base_env).provision()
-        self.pools = {logical_id: FunctionPool(spec, reports=self.reports)
-                      for logical_id, spec in self.state.functions.items()}
+        self.pools = {
+            logical_id: FunctionPool(spec, reports=self.reports) for logical_id, spec in self.state.functions.items()
+        }
         verifiers = self._verifiers()
-        static = {"/openapi.json": lambda: ("application/json", self.openapi_document()),
-                  "/docs": lambda: ("text/html", swagger_page("/openapi.json")), **swagger_assets(),
-                  "/health": lambda: ("application/json", b'{"status": "ok"}')}
-        self.gateway = Gateway(self.state.routes, self.pools, verifiers, self.state.gateway_responses,
-                               self.state.binary_media_types, self.state.throttle, static)
+        static = {
+            "/openapi.json": lambda: ("application/json", self.openapi_document()),
+            "/docs": lambda: ("text/html", swagger_page("/openapi.json")),
+            **swagger_assets(),
+            "/health": lambda: ("application/json", b'{"status": "ok"}'),
+        }
+        self.gateway = Gateway(
+            self.state.routes,
+            self.pools,
+            verifiers,
+            self.state.gateway_responses,
+            self.state.binary_media_types,
+            self.state.throttle,
+            static,
+        )
         self.api_port = self.gateway.serve(self.host, self.api_port)
         self._start_triggers()
         self.info = self._info()
@@ -117,6 +141,8 @@ class LocalCloud:
         self._executor.shutdown(wait=False, cancel_futures=True)
         if self._moto is not None:
             self._moto.stop()
+        if self.state_file is not None:
+            self.state_file.unlink(missing_ok=True)
 
     def __enter__(self) -> LocalCloud:
         self.start()
@@ -136,7 +162,7 @@ class LocalCloud:
         return template
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.endpoint_url, region_name=self.region)
+        return boto3.client(service, endpoint_url=self.endpoint_url, region_name=self.region)  # type: ignore[call-overload]
 
     def _verifiers(self) -> dict[str, CognitoVerifier]:
         assert self.state is not None
@@ -144,8 +170,7 @@ class LocalCloud:
         verifiers = {}
         for name, pool_id in self.state.authorizers.items():
             clients = cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
-            verifiers[name] = CognitoVerifier(self.endpoint_url, self.region, pool_id,
-                                              {c["ClientId"] for c in clients})
+            verifiers[name] = CognitoVerifier(self.endpoint_url, self.region, pool_id, {c["ClientId"] for c in clients})
         return verifiers
 
     def queue_url_for_arn(self, arn: str) -> str:
@@ -156,23 +181,37 @@ class LocalCloud:
         sqs = self.client("sqs")
         invoker = AsyncInvoker(sqs, self.queue_url_for_arn, self.retry_delays)
         for delivery in self.state.deliveries:
-            poller = QueueDelivery(delivery, self.pools[delivery.function], self.client("sqs"), invoker,
-                                   self._executor, self._stop)
+            poller = QueueDelivery(
+                delivery, self.pools[delivery.function], self.client("sqs"), invoker, self._executor, self._stop
+            )
             threading.Thread(target=poller.run, name=f"delivery-{delivery.function}", daemon=True).start()
         for mapping in self.state.stream_mappings:
-            StreamPoller(mapping, self.pools[mapping.function], self.client("kinesis"), sqs, self.queue_url_for_arn,
-                         self.region, self._stop).run()
+            StreamPoller(
+                mapping,
+                self.pools[mapping.function],
+                self.client("kinesis"),
+                sqs,
+                self.queue_url_for_arn,
+                self.region,
+                self._stop,
+            ).run()
 
     def _info(self) -> LocalInfo:
         assert self.state is not None
         outputs = self.state.outputs
         api_url = f"http://{self.host}:{self.api_port}"
         return LocalInfo(
-            api_url=api_url, endpoint_url=self.endpoint_url, region=self.region,
-            user_pool_id=outputs["UserPoolId"], user_pool_client_id=outputs["UserPoolClientId"],
-            uploads_bucket=outputs["UploadsBucketName"], media_bucket=outputs["MediaBucketName"],
-            table_name=outputs["TableName"], event_bus_name=outputs["EventBusName"],
-            live_tracks_stream=outputs["LiveTracksStreamName"], swagger_url=f"{api_url}/docs",
+            api_url=api_url,
+            endpoint_url=self.endpoint_url,
+            region=self.region,
+            user_pool_id=outputs["UserPoolId"],
+            user_pool_client_id=outputs["UserPoolClientId"],
+            uploads_bucket=outputs["UploadsBucketName"],
+            media_bucket=outputs["MediaBucketName"],
+            table_name=outputs["TableName"],
+            event_bus_name=outputs["EventBusName"],
+            live_tracks_stream=outputs["LiveTracksStreamName"],
+            swagger_url=f"{api_url}/docs",
         )
 
     def function_env(self, logical_id: str) -> dict[str, str]:
@@ -181,8 +220,9 @@ class LocalCloud:
     def openapi_document(self) -> bytes:
         """Generated from the code (in a separate process: handler modules read settings at import)."""
         if self._openapi is None:
-            output = subprocess.run([sys.executable, "-m", "infrastructure.openapi"], cwd=self.root, check=True,
-                                    capture_output=True)
+            output = subprocess.run(
+                [sys.executable, "-m", "infrastructure.openapi"], cwd=self.root, check=True, capture_output=True
+            )
             document = json.loads(output.stdout)
             document["servers"] = [{"url": f"http://{self.host}:{self.api_port}", "description": "local cloud"}]
             self._openapi = json.dumps(document).encode()

@@ -81,9 +81,16 @@ class Answer:
 
 
 class Gateway:
-    def __init__(self, routes: list[Route], pools: dict[str, FunctionPool], verifiers: dict[str, CognitoVerifier],
-                 gateway_responses: dict[str, Any], binary_media_types: list[str],
-                 throttle: tuple[float, float] | None, static: dict[str, Callable[[], tuple[str, bytes]]]) -> None:
+    def __init__(
+        self,
+        routes: list[Route],
+        pools: dict[str, FunctionPool],
+        verifiers: dict[str, CognitoVerifier],
+        gateway_responses: dict[str, Any],
+        binary_media_types: list[str],
+        throttle: tuple[float, float] | None,
+        static: dict[str, Callable[[], tuple[str, bytes]]],
+    ) -> None:
         self.routes = sorted((_compile(r) for r in routes), key=lambda c: -c.literal_segments)
         self.pools = pools
         self.verifiers = verifiers
@@ -95,11 +102,15 @@ class Gateway:
 
     # ---------------------------------------------------------------- gateway answers
     def gateway_answer(self, kind: str, default_status: int, fallback_message: str) -> Answer:
-        spec = self.gateway_responses.get(kind) or self.gateway_responses.get(
-            "DEFAULT_5XX" if default_status >= 500 else "DEFAULT_4XX") or {}
+        spec = (
+            self.gateway_responses.get(kind)
+            or self.gateway_responses.get("DEFAULT_5XX" if default_status >= 500 else "DEFAULT_4XX")
+            or {}
+        )
         status = int(spec.get("statusCode", default_status)) if kind in self.gateway_responses else default_status
         body = (spec.get("responseTemplates") or {}).get("application/json") or json.dumps(
-            {"message": fallback_message, "errors": []})
+            {"message": fallback_message, "errors": []}
+        )
         headers = [("Content-Type", "application/json")]
         for name, value in (spec.get("responseParameters") or {}).items():
             if name.startswith("gatewayresponse.header."):
@@ -114,8 +125,9 @@ class Gateway:
                 return compiled.route, found.groupdict()
         return None
 
-    def handle(self, method: str, raw_path: str, headers: list[tuple[str, str]], body: bytes,
-               client_ip: str) -> Answer:
+    def handle(  # noqa: PLR0911 - one early answer per gateway check, in API Gateway's order
+        self, method: str, raw_path: str, headers: list[tuple[str, str]], body: bytes, client_ip: str
+    ) -> Answer:
         split = urlsplit(raw_path)
         path = split.path or "/"
         if method == "GET" and path in self.static:
@@ -146,9 +158,18 @@ class Gateway:
             return self.gateway_answer("DEFAULT_5XX", 502, "Internal server error")
         return self._answer(result.payload)
 
-    def _event(self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes,
-               route: Route, path_parameters: dict[str, str], authorizer: dict[str, Any] | None,
-               client_ip: str) -> dict[str, Any]:
+    def _event(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        route: Route,
+        path_parameters: dict[str, str],
+        authorizer: dict[str, Any] | None,
+        client_ip: str,
+    ) -> dict[str, Any]:
         multi_headers: dict[str, list[str]] = {}
         for name, value in headers:
             multi_headers.setdefault(name, []).append(value)
@@ -187,8 +208,10 @@ class Gateway:
                 "domainPrefix": "localhost",
                 "requestTimeEpoch": int(now.timestamp() * 1000),
                 "requestId": request_id,
-                "identity": {"sourceIp": client_ip,
-                             "userAgent": next((v for n, v in headers if n.lower() == "user-agent"), None)},
+                "identity": {
+                    "sourceIp": client_ip,
+                    "userAgent": next((v for n, v in headers if n.lower() == "user-agent"), None),
+                },
                 "domainName": "localhost",
                 "apiId": "local",
                 "authorizer": authorizer,
@@ -221,8 +244,9 @@ class Gateway:
                 else:
                     body = self.rfile.read(length) if length else b""
                     try:
-                        answer = gateway.handle(self.command, self.path, list(self.headers.items()), body,
-                                                self.client_address[0])
+                        answer = gateway.handle(
+                            self.command, self.path, list(self.headers.items()), body, self.client_address[0]
+                        )
                     except Exception:
                         log.exception("gateway error")
                         answer = gateway.gateway_answer("DEFAULT_5XX", 500, "Internal server error")
@@ -270,6 +294,8 @@ def swagger_assets() -> dict[str, Callable[[], tuple[str, bytes]]]:
     folder = Path(swagger_ui_path)
     return {
         "/docs/swagger-ui.css": lambda: ("text/css", (folder / "swagger-ui.css").read_bytes()),
-        "/docs/swagger-ui-bundle.js": lambda: ("application/javascript",
-                                               (folder / "swagger-ui-bundle.js").read_bytes()),
+        "/docs/swagger-ui-bundle.js": lambda: (
+            "application/javascript",
+            (folder / "swagger-ui-bundle.js").read_bytes(),
+        ),
     }

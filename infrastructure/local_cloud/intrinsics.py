@@ -14,8 +14,13 @@ class Unresolved(LookupError):  # noqa: N818
 
 
 class Resolver:
-    def __init__(self, parameters: dict[str, Any], pseudo: dict[str, str],
-                 ref: Callable[[str], str], get_att: Callable[[str, str], str]) -> None:
+    def __init__(
+        self,
+        parameters: dict[str, Any],
+        pseudo: dict[str, str],
+        ref: Callable[[str], str],
+        get_att: Callable[[str, str], str],
+    ) -> None:
         self.parameters, self.pseudo, self._ref, self._get_att = parameters, pseudo, ref, get_att
 
     def ref(self, name: str) -> Any:
@@ -31,7 +36,7 @@ class Resolver:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (key, arg), = value.items()
+            ((key, arg),) = value.items()
             handler = getattr(self, "_" + key.replace("Fn::", "fn_").replace("::", "_"), None)
             if key == "Ref":
                 return self.ref(arg)

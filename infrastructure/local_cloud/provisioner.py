@@ -46,8 +46,14 @@ ORDER = [
     "AWS::ApiGateway::Stage",
 ]
 IGNORED = {
-    "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::Lambda::Permission",
-    "AWS::ApiGateway::Deployment", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::Lambda::Version",
+    "AWS::IAM::Role",
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::Lambda::Permission",
+    "AWS::ApiGateway::Deployment",
+    "AWS::SQS::QueuePolicy",
+    "AWS::SNS::TopicPolicy",
+    "AWS::Lambda::Version",
     "AWS::Lambda::Alias",
 }
 _FUNCTION_ARN_SUB = re.compile(r"\$\{(\w+)\.Arn\}")
@@ -100,8 +106,9 @@ class Provisioned:
 
 
 class Provisioner:
-    def __init__(self, expanded: Expanded, endpoint_url: str, region: str, stage: str,
-                 base_environment: dict[str, str]) -> None:
+    def __init__(
+        self, expanded: Expanded, endpoint_url: str, region: str, stage: str, base_environment: dict[str, str]
+    ) -> None:
         self.expanded = expanded
         self.endpoint_url = endpoint_url
         self.region = region
@@ -111,9 +118,16 @@ class Provisioner:
         self._layer_dirs: dict[str, Path] = {}
         self.resolver = Resolver(
             expanded.parameters,
-            {"AWS::Region": region, "AWS::AccountId": ACCOUNT_ID, "AWS::Partition": "aws",
-             "AWS::StackName": f"stride-{stage}", "AWS::URLSuffix": "amazonaws.com", "AWS::NoValue": ""},
-            self._ref, self._get_att,
+            {
+                "AWS::Region": region,
+                "AWS::AccountId": ACCOUNT_ID,
+                "AWS::Partition": "aws",
+                "AWS::StackName": f"stride-{stage}",
+                "AWS::URLSuffix": "amazonaws.com",
+                "AWS::NoValue": "",
+            },
+            self._ref,
+            self._get_att,
         )
 
     # ---------------------------------------------------------------- references
@@ -129,7 +143,7 @@ class Provisioner:
         return self.state.attributes[key]
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.endpoint_url, region_name=self.region)
+        return boto3.client(service, endpoint_url=self.endpoint_url, region_name=self.region)  # type: ignore[call-overload]
 
     def _name(self, logical_id: str) -> str:
         return f"stride-{self.stage}-{logical_id}".lower()
@@ -157,8 +171,9 @@ class Provisioner:
         for logical_id, resource in resources.items():
             if resource["Type"] == "AWS::S3::Bucket":
                 self._wire_bucket_notifications(logical_id, resource.get("Properties") or {})
-        self.state.outputs = {name: self._safe_resolve(spec.get("Value")) for name, spec in
-                              self.expanded.outputs.items()}
+        self.state.outputs = {
+            name: self._safe_resolve(spec.get("Value")) for name, spec in self.expanded.outputs.items()
+        }
         return self.state
 
     def _safe_resolve(self, value: Any) -> Any:
@@ -172,8 +187,10 @@ class Provisioner:
         name = props.get("TableName") or self._name(logical_id)
         ddb = self.client("dynamodb")
         args: dict[str, Any] = {
-            "TableName": name, "AttributeDefinitions": props["AttributeDefinitions"],
-            "KeySchema": props["KeySchema"], "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+            "TableName": name,
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "KeySchema": props["KeySchema"],
+            "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
         }
         if props.get("GlobalSecondaryIndexes"):
             args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
@@ -190,10 +207,20 @@ class Provisioner:
 
     def _create_SQS_Queue(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
         name = props.get("QueueName") or self._name(logical_id)
-        attributes = {key: json.dumps(value) if isinstance(value, dict) else str(value)
-                      for key, value in props.items()
-                      if key in {"MessageRetentionPeriod", "VisibilityTimeout", "DelaySeconds", "RedrivePolicy",
-                                 "ReceiveMessageWaitTimeSeconds", "FifoQueue", "ContentBasedDeduplication"}}
+        attributes = {
+            key: json.dumps(value) if isinstance(value, dict) else str(value)
+            for key, value in props.items()
+            if key
+            in {
+                "MessageRetentionPeriod",
+                "VisibilityTimeout",
+                "DelaySeconds",
+                "RedrivePolicy",
+                "ReceiveMessageWaitTimeSeconds",
+                "FifoQueue",
+                "ContentBasedDeduplication",
+            }
+        }
         url = self.client("sqs").create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         self.state.physical[logical_id] = url
         self.state.attributes[(logical_id, "Arn")] = self._arn("sqs", name)
@@ -219,22 +246,34 @@ class Provisioner:
         else:
             s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": self.region})
         if "BucketEncryption" in props:
-            rules = [{"ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"]}
-                     for r in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]]
+            rules = [
+                {"ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"]}
+                for r in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+            ]
             s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
         if "PublicAccessBlockConfiguration" in props:
-            s3.put_public_access_block(Bucket=name,
-                                       PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+            s3.put_public_access_block(
+                Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
+            )
         if props.get("VersioningConfiguration"):
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
         if props.get("CorsConfiguration"):
-            s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [
-                {("MaxAgeSeconds" if k == "MaxAge" else k): v for k, v in rule.items()}
-                for rule in props["CorsConfiguration"]["CorsRules"]]})
+            s3.put_bucket_cors(
+                Bucket=name,
+                CORSConfiguration={
+                    "CORSRules": [
+                        {("MaxAgeSeconds" if k == "MaxAge" else k): v for k, v in rule.items()}
+                        for rule in props["CorsConfiguration"]["CorsRules"]
+                    ]
+                },
+            )
         if props.get("LifecycleConfiguration"):
             s3.put_bucket_lifecycle_configuration(
-                Bucket=name, LifecycleConfiguration={"Rules": [_lifecycle_rule(r) for r in
-                                                               props["LifecycleConfiguration"]["Rules"]]})
+                Bucket=name,
+                LifecycleConfiguration={
+                    "Rules": [_lifecycle_rule(r) for r in props["LifecycleConfiguration"]["Rules"]]
+                },
+            )
         self.state.physical[logical_id] = name
         self.state.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
         self.state.attributes[(logical_id, "DomainName")] = f"{name}.s3.amazonaws.com"
@@ -248,6 +287,8 @@ class Provisioner:
         queue_configs = []
         for index, config in enumerate(lambda_configs):
             function_id = _function_from_arn_ref(config["Function"])
+            if function_id is None:
+                raise NotImplementedError("S3 notifications to a function outside the template")
             queue_name = f"stride-{self.stage}-s3-{logical_id}-{function_id}-{index}".lower()[:80]
             url = self.client("sqs").create_queue(QueueName=queue_name)["QueueUrl"]
             entry: dict[str, Any] = {"QueueArn": self._arn("sqs", queue_name), "Events": [config["Event"]]}
@@ -256,7 +297,8 @@ class Provisioner:
             queue_configs.append(entry)
             self.state.deliveries.append(Delivery("s3", url, function_id, bucket))
         self.client("s3").put_bucket_notification_configuration(
-            Bucket=bucket, NotificationConfiguration={"QueueConfigurations": queue_configs})
+            Bucket=bucket, NotificationConfiguration={"QueueConfigurations": queue_configs}
+        )
 
     # ---------------------------------------------------------------- events and streams
     def _create_Events_EventBus(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
@@ -267,8 +309,11 @@ class Provisioner:
 
     def _create_Events_Archive(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
         name = props.get("ArchiveName") or self._name(logical_id)[:48]
-        args = {"ArchiveName": name, "EventSourceArn": props["SourceArn"],
-                "RetentionDays": int(props.get("RetentionDays", 0))}
+        args: dict[str, Any] = {
+            "ArchiveName": name,
+            "EventSourceArn": props["SourceArn"],
+            "RetentionDays": int(props.get("RetentionDays", 0)),
+        }
         if props.get("EventPattern"):
             args["EventPattern"] = json.dumps(props["EventPattern"])
         arn = self.client("events").create_archive(**args)["ArchiveArn"]
@@ -281,8 +326,12 @@ class Provisioner:
         bus = props.get("EventBusName", "default")
         if isinstance(bus, str) and bus.startswith("arn:"):
             bus = bus.rsplit("/", 1)[1]
-        events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(props["EventPattern"]),
-                        State=props.get("State", "ENABLED"))
+        events.put_rule(
+            Name=name,
+            EventBusName=bus,
+            EventPattern=json.dumps(props["EventPattern"]),
+            State=props.get("State", "ENABLED"),
+        )
         raw_targets = (self.expanded.resources[logical_id].get("Properties") or {}).get("Targets", [])
         targets = []
         for raw, target in zip(raw_targets, props.get("Targets", []), strict=True):
@@ -312,17 +361,31 @@ class Provisioner:
 
     # ---------------------------------------------------------------- identity
     def _create_Cognito_UserPool(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
-        args = {key: props[key] for key in ("Policies", "AutoVerifiedAttributes", "UsernameConfiguration",
-                                            "AccountRecoverySetting", "AdminCreateUserConfig", "MfaConfiguration",
-                                            "UsernameAttributes", "AliasAttributes") if key in props}
+        args: dict[str, Any] = {
+            key: props[key]
+            for key in (
+                "Policies",
+                "AutoVerifiedAttributes",
+                "UsernameConfiguration",
+                "AccountRecoverySetting",
+                "AdminCreateUserConfig",
+                "MfaConfiguration",
+                "UsernameAttributes",
+                "AliasAttributes",
+            )
+            if key in props
+        }
         if "Schema" in props:
             args["Schema"] = [_cognito_schema(attribute) for attribute in props["Schema"]]
-        pool = self.client("cognito-idp").create_user_pool(PoolName=props.get("UserPoolName", logical_id),
-                                                           **args)["UserPool"]
+        pool = self.client("cognito-idp").create_user_pool(PoolName=props.get("UserPoolName", logical_id), **args)[
+            "UserPool"
+        ]
         self.state.physical[logical_id] = pool["Id"]
         self.state.attributes[(logical_id, "Arn")] = pool["Arn"]
         self.state.attributes[(logical_id, "ProviderName")] = f"cognito-idp.{self.region}.amazonaws.com/{pool['Id']}"
-        self.state.attributes[(logical_id, "ProviderURL")] = f"https://cognito-idp.{self.region}.amazonaws.com/{pool['Id']}"
+        self.state.attributes[(logical_id, "ProviderURL")] = (
+            f"https://cognito-idp.{self.region}.amazonaws.com/{pool['Id']}"
+        )
 
     def _create_Cognito_UserPoolGroup(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
         args = {key: props[key] for key in ("Description", "Precedence") if key in props}
@@ -331,18 +394,35 @@ class Provisioner:
 
     def _create_Cognito_UserPoolResourceServer(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
         self.client("cognito-idp").create_resource_server(
-            UserPoolId=props["UserPoolId"], Identifier=props["Identifier"], Name=props["Name"],
-            Scopes=props.get("Scopes", []))
+            UserPoolId=props["UserPoolId"],
+            Identifier=props["Identifier"],
+            Name=props["Name"],
+            Scopes=props.get("Scopes", []),
+        )
         self.state.physical[logical_id] = props["Identifier"]
 
     def _create_Cognito_UserPoolClient(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
-        args = {key: props[key] for key in ("GenerateSecret", "ExplicitAuthFlows", "PreventUserExistenceErrors",
-                                            "EnableTokenRevocation", "AccessTokenValidity", "IdTokenValidity",
-                                            "RefreshTokenValidity", "TokenValidityUnits", "AllowedOAuthFlows",
-                                            "AllowedOAuthScopes", "CallbackURLs", "SupportedIdentityProviders")
-                if key in props}
+        args = {
+            key: props[key]
+            for key in (
+                "GenerateSecret",
+                "ExplicitAuthFlows",
+                "PreventUserExistenceErrors",
+                "EnableTokenRevocation",
+                "AccessTokenValidity",
+                "IdTokenValidity",
+                "RefreshTokenValidity",
+                "TokenValidityUnits",
+                "AllowedOAuthFlows",
+                "AllowedOAuthScopes",
+                "CallbackURLs",
+                "SupportedIdentityProviders",
+            )
+            if key in props
+        }
         client = self.client("cognito-idp").create_user_pool_client(
-            UserPoolId=props["UserPoolId"], ClientName=props.get("ClientName", logical_id), **args)["UserPoolClient"]
+            UserPoolId=props["UserPoolId"], ClientName=props.get("ClientName", logical_id), **args
+        )["UserPoolClient"]
         self.state.physical[logical_id] = client["ClientId"]
 
     # ---------------------------------------------------------------- functions
@@ -358,18 +438,26 @@ class Provisioner:
         arn = self._arn("lambda", f"function:{name}")
         layer_refs = (self.expanded.resources[logical_id].get("Properties") or {}).get("Layers", [])
         layer_dirs = [self._layer_dirs[ref["Ref"]] for ref in layer_refs if isinstance(ref, dict) and "Ref" in ref]
-        environment = {**self.base_environment,
-                       **{k: str(v) for k, v in ((props.get("Environment") or {}).get("Variables") or {}).items()},
-                       "AWS_LAMBDA_FUNCTION_NAME": name,
-                       "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(props.get("MemorySize", 128)),
-                       "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-                       "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
-                       "_HANDLER": props["Handler"],
-                       "LAMBDA_TASK_ROOT": str(self.expanded.code_dirs[logical_id])}
+        environment = {
+            **self.base_environment,
+            **{k: str(v) for k, v in ((props.get("Environment") or {}).get("Variables") or {}).items()},
+            "AWS_LAMBDA_FUNCTION_NAME": name,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(props.get("MemorySize", 128)),
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
+            "_HANDLER": props["Handler"],
+            "LAMBDA_TASK_ROOT": str(self.expanded.code_dirs[logical_id]),
+        }
         self.state.functions[logical_id] = FunctionSpec(
-            logical_id=logical_id, function_name=name, function_arn=arn, handler=props["Handler"],
-            code_dir=self.expanded.code_dirs[logical_id], layer_dirs=layer_dirs, environment=environment,
-            memory_mb=int(props.get("MemorySize", 128)), timeout_s=float(props.get("Timeout", 3)),
+            logical_id=logical_id,
+            function_name=name,
+            function_arn=arn,
+            handler=props["Handler"],
+            code_dir=self.expanded.code_dirs[logical_id],
+            layer_dirs=layer_dirs,
+            environment=environment,
+            memory_mb=int(props.get("MemorySize", 128)),
+            timeout_s=float(props.get("Timeout", 3)),
             dead_letter_arn=(props.get("DeadLetterConfig") or {}).get("TargetArn"),
             reserved_concurrency=props.get("ReservedConcurrentExecutions"),
         )
@@ -390,14 +478,18 @@ class Provisioner:
         source = props["EventSourceArn"]
         if ":kinesis:" not in source:
             raise NotImplementedError(f"event source mapping from {source}")
-        self.state.stream_mappings.append(StreamMapping(
-            function=function_id, stream_name=source.rsplit("/", 1)[1], batch_size=int(props.get("BatchSize", 100)),
-            starting_position=props.get("StartingPosition", "LATEST"),
-            max_retries=int(props.get("MaximumRetryAttempts", -1)),
-            bisect=bool(props.get("BisectBatchOnFunctionError", False)),
-            report_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
-            on_failure_arn=((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"),
-        ))
+        self.state.stream_mappings.append(
+            StreamMapping(
+                function=function_id,
+                stream_name=source.rsplit("/", 1)[1],
+                batch_size=int(props.get("BatchSize", 100)),
+                starting_position=props.get("StartingPosition", "LATEST"),
+                max_retries=int(props.get("MaximumRetryAttempts", -1)),
+                bisect=bool(props.get("BisectBatchOnFunctionError", False)),
+                report_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
+                on_failure_arn=((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"),
+            )
+        )
 
     # ---------------------------------------------------------------- API
     def _create_ApiGateway_RestApi(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
@@ -426,16 +518,19 @@ class Provisioner:
                 verb = "ANY" if method == "x-amazon-apigateway-any-method" else method.upper()
                 self.state.routes.append(Route(verb, path, match.group(1), authorizer_name, scopes))
         self.state.gateway_responses = body.get("x-amazon-apigateway-gateway-responses", {})
-        self.state.binary_media_types = [t.replace("~1", "/") for t in
-                                         body.get("x-amazon-apigateway-binary-media-types", [])]
+        self.state.binary_media_types = [
+            t.replace("~1", "/") for t in body.get("x-amazon-apigateway-binary-media-types", [])
+        ]
         self.state.physical[logical_id] = "local"
         self.state.attributes[(logical_id, "RootResourceId")] = "root"
 
     def _create_ApiGateway_Stage(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
         for setting in props.get("MethodSettings", []):
             if setting.get("ResourcePath") in ("/*", "*") and "ThrottlingRateLimit" in setting:
-                self.state.throttle = (float(setting["ThrottlingRateLimit"]),
-                                       float(setting.get("ThrottlingBurstLimit", setting["ThrottlingRateLimit"])))
+                self.state.throttle = (
+                    float(setting["ThrottlingRateLimit"]),
+                    float(setting.get("ThrottlingBurstLimit", setting["ThrottlingRateLimit"])),
+                )
         self.state.physical[logical_id] = props.get("StageName", "v1")
 
 
@@ -452,23 +547,38 @@ def _function_from_arn_ref(value: Any) -> str | None:
 
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     """CloudFormation's lifecycle rule spelling -> the S3 API's."""
-    out: dict[str, Any] = {"ID": rule.get("Id", "rule"), "Status": rule.get("Status", "Enabled"),
-                           "Filter": {"Prefix": rule.get("Prefix", "")}}
+    out: dict[str, Any] = {
+        "ID": rule.get("Id", "rule"),
+        "Status": rule.get("Status", "Enabled"),
+        "Filter": {"Prefix": rule.get("Prefix", "")},
+    }
     if "ExpirationInDays" in rule:
         out["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
     if "Transitions" in rule:
-        out["Transitions"] = [{"Days": int(t["TransitionInDays"]), "StorageClass": t["StorageClass"]}
-                              for t in rule["Transitions"]]
+        out["Transitions"] = [
+            {"Days": int(t["TransitionInDays"]), "StorageClass": t["StorageClass"]} for t in rule["Transitions"]
+        ]
     if "AbortIncompleteMultipartUpload" in rule:
         out["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
     if "NoncurrentVersionExpiration" in rule:
         out["NoncurrentVersionExpiration"] = {
-            "NoncurrentDays": int(rule["NoncurrentVersionExpiration"]["NoncurrentDays"])}
+            "NoncurrentDays": int(rule["NoncurrentVersionExpiration"]["NoncurrentDays"])
+        }
     return out
 
 
 def _cognito_schema(attribute: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in attribute.items()
-            if key in {"Name", "AttributeDataType", "Required", "Mutable", "DeveloperOnlyAttribute",
-                       "StringAttributeConstraints", "NumberAttributeConstraints"}}
-
+    return {
+        key: value
+        for key, value in attribute.items()
+        if key
+        in {
+            "Name",
+            "AttributeDataType",
+            "Required",
+            "Mutable",
+            "DeveloperOnlyAttribute",
+            "StringAttributeConstraints",
+            "NumberAttributeConstraints",
+        }
+    }

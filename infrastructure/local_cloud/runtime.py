@@ -9,7 +9,7 @@ import multiprocessing
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -63,9 +63,11 @@ class Report:
     ok: bool
 
     def line(self) -> str:
-        text = (f"REPORT {self.function} RequestId: {self.request_id}\tDuration: {self.duration_ms:.2f} ms\t"
-                f"Billed Duration: {math.ceil(self.duration_ms)} ms\tMemory Size: {self.memory_mb} MB\t"
-                f"Max Memory Used: {self.max_memory_mb} MB")
+        text = (
+            f"REPORT {self.function} RequestId: {self.request_id}\tDuration: {self.duration_ms:.2f} ms\t"
+            f"Billed Duration: {math.ceil(self.duration_ms)} ms\tMemory Size: {self.memory_mb} MB\t"
+            f"Max Memory Used: {self.max_memory_mb} MB"
+        )
         if self.init_ms is not None:
             text += f"\tInit Duration: {self.init_ms:.2f} ms"
         return text
@@ -86,8 +88,9 @@ class _Worker:
     def __init__(self, spec: FunctionSpec) -> None:
         parent, child = _SPAWN.Pipe()
         self.conn: Connection = parent
-        self.process = _SPAWN.Process(target=worker.serve, args=(child, spec.worker_spec()), daemon=True,
-                                      name=f"lambda-{spec.logical_id}")
+        self.process = _SPAWN.Process(
+            target=worker.serve, args=(child, spec.worker_spec()), daemon=True, name=f"lambda-{spec.logical_id}"
+        )
         self.process.start()
         child.close()
         self.init_ms: float | None = None
@@ -163,23 +166,46 @@ class FunctionPool:
                 env.conn.send(("invoke", request_id, event, self.spec.timeout_s))
                 if not env.conn.poll(self.spec.timeout_s + 0.5):
                     self._discard(env)
-                    return self._finish(request_id, began, cold_init, 0, False,
-                                        {"errorType": "Sandbox.Timedout",
-                                         "errorMessage": f"Task timed out after {self.spec.timeout_s:.2f} seconds"})
+                    return self._finish(
+                        request_id,
+                        began,
+                        cold_init,
+                        0,
+                        False,
+                        {
+                            "errorType": "Sandbox.Timedout",
+                            "errorMessage": f"Task timed out after {self.spec.timeout_s:.2f} seconds",
+                        },
+                    )
                 _, _, status, payload, duration_ms, memory_mb = env.conn.recv()
             except (EOFError, BrokenPipeError, OSError) as exc:
                 self._discard(env)
-                return self._finish(request_id, began, cold_init, 0, False,
-                                    {"errorType": "Runtime.ExitError", "errorMessage": str(exc)})
+                return self._finish(
+                    request_id, began, cold_init, 0, False, {"errorType": "Runtime.ExitError", "errorMessage": str(exc)}
+                )
             with self._lock:
                 self._idle.append(env)
             return self._finish(request_id, began, cold_init, memory_mb, status == "ok", payload, duration_ms)
 
-    def _finish(self, request_id: str, began: float, init_ms: float | None, memory_mb: int, ok: bool,
-                payload: Any, duration_ms: float | None = None) -> InvokeResult:
-        report = Report(self.spec.function_name, request_id,
-                        duration_ms if duration_ms is not None else (time.perf_counter() - began) * 1000,
-                        memory_mb, self.spec.memory_mb, init_ms, ok)
+    def _finish(
+        self,
+        request_id: str,
+        began: float,
+        init_ms: float | None,
+        memory_mb: int,
+        ok: bool,
+        payload: Any,
+        duration_ms: float | None = None,
+    ) -> InvokeResult:
+        report = Report(
+            self.spec.function_name,
+            request_id,
+            duration_ms if duration_ms is not None else (time.perf_counter() - began) * 1000,
+            memory_mb,
+            self.spec.memory_mb,
+            init_ms,
+            ok,
+        )
         self._reports.append(report)
         log.info(report.line())
         return InvokeResult(ok, payload, report)

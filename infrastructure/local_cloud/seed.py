@@ -20,19 +20,33 @@ class DemoAthlete:
 
 
 DEMO_ATHLETES = (
-    DemoAthlete("alice", "Alice", "Runner", ("MEMBER", "PREMIUM"), {"city": "Boulder", "country": "US", "sex": "F",
-                                                                     "weight": 58.0}),
+    DemoAthlete(
+        "alice",
+        "Alice",
+        "Runner",
+        ("MEMBER", "PREMIUM"),
+        {"city": "Boulder", "country": "US", "sex": "F", "weight": 58.0},
+    ),
     DemoAthlete("bob", "Bob", "Rider", ("MEMBER",), {"city": "Girona", "country": "ES", "sex": "M", "ftp": 280}),
-    DemoAthlete("carol", "Carol", "Coach", ("MEMBER", "COACH"), {"city": "Leeds", "country": "GB",
-                                                                 "private_profile": True}),
+    DemoAthlete(
+        "carol", "Carol", "Coach", ("MEMBER", "COACH"), {"city": "Leeds", "country": "GB", "private_profile": True}
+    ),
     DemoAthlete("mod", "Morgan", "Moderator", ("MEMBER", "MODERATOR"), {}),
     DemoAthlete("admin", "Ada", "Admin", ("MEMBER", "ADMIN"), {}),
 )
 
 
-def create_user(cognito: Any, user_pool_id: str, client_id: str, username: str, password: str, email: str,
-                groups: tuple[str, ...] = ("MEMBER",), given_name: str | None = None,
-                family_name: str | None = None) -> None:
+def create_user(
+    cognito: Any,
+    user_pool_id: str,
+    client_id: str,
+    username: str,
+    password: str,
+    email: str,
+    groups: tuple[str, ...] = ("MEMBER",),
+    given_name: str | None = None,
+    family_name: str | None = None,
+) -> None:
     """Sign up through the app client as an app would, confirm as an operator, and add to groups."""
     attributes = [{"Name": "email", "Value": email}]
     if given_name:
@@ -47,8 +61,8 @@ def create_user(cognito: Any, user_pool_id: str, client_id: str, username: str, 
 
 def sign_in(cognito: Any, client_id: str, username: str, password: str) -> dict[str, Any]:
     result: dict[str, Any] = cognito.initiate_auth(
-        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": username, "PASSWORD": password})["AuthenticationResult"]
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": password}
+    )["AuthenticationResult"]
     return result
 
 
@@ -56,8 +70,17 @@ def seed(cognito: Any, user_pool_id: str, client_id: str, api_url: str) -> list[
     """Create the demo athletes and fill their profiles through the public API."""
     created = []
     for demo in DEMO_ATHLETES:
-        create_user(cognito, user_pool_id, client_id, demo.username, DEMO_PASSWORD, f"{demo.username}@stride.local",
-                    demo.groups, demo.given_name, demo.family_name)
+        create_user(
+            cognito,
+            user_pool_id,
+            client_id,
+            demo.username,
+            DEMO_PASSWORD,
+            f"{demo.username}@stride.local",
+            demo.groups,
+            demo.given_name,
+            demo.family_name,
+        )
         token = sign_in(cognito, client_id, demo.username, DEMO_PASSWORD)["AccessToken"]
         headers = {"Authorization": f"Bearer {token}"}
         athlete = requests.get(f"{api_url}/api/v3/athlete", headers=headers, timeout=30)

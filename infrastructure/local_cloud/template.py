@@ -29,7 +29,7 @@ def _construct_tag(loader: _CfnLoader, suffix: str, node: yaml.Node) -> dict[str
     return {name: value}
 
 
-_CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: _construct_tag(loader, suffix, node))
+_CfnLoader.add_multi_constructor("!", _construct_tag)
 
 
 def load_template(path: Path) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def expand(template: dict[str, Any], root: Path, parameter_overrides: dict[str, 
                 props[key] = f"s3://{LOCAL_CODE_BUCKET}/{logical_id}"
     parameters = {name: spec.get("Default") for name, spec in document.get("Parameters", {}).items()}
     parameters.update(parameter_overrides or {})
-    expanded = transform(document, parameters, _NoManagedPolicies())  # type: ignore[arg-type]
+    expanded = transform(document, parameters, _NoManagedPolicies())
     # The transform names layer versions with a hash suffix; map them back to their folders too.
     for logical_id, resource in expanded["Resources"].items():
         if resource["Type"] == "AWS::Lambda::LayerVersion":

@@ -45,34 +45,46 @@ class AsyncInvoker:
         error = result.payload or {}
         if pool.spec.dead_letter_arn:
             self.sqs.send_message(
-                QueueUrl=self.queue_url_for_arn(pool.spec.dead_letter_arn), MessageBody=json.dumps(event),
+                QueueUrl=self.queue_url_for_arn(pool.spec.dead_letter_arn),
+                MessageBody=json.dumps(event),
                 MessageAttributes={
                     "RequestID": {"DataType": "String", "StringValue": request_id},
                     "ErrorCode": {"DataType": "Number", "StringValue": "200"},
-                    "ErrorMessage": {"DataType": "String",
-                                     "StringValue": str(error.get("errorMessage", "error"))[:1000] or "error"},
-                })
-            log.warning("%s failed %d times; event sent to its dead-letter queue", pool.spec.function_name,
-                        attempts)
+                    "ErrorMessage": {
+                        "DataType": "String",
+                        "StringValue": str(error.get("errorMessage", "error"))[:1000] or "error",
+                    },
+                },
+            )
+            log.warning("%s failed %d times; event sent to its dead-letter queue", pool.spec.function_name, attempts)
         else:
-            log.error("%s failed %d times and has no dead-letter queue: event dropped", pool.spec.function_name,
-                      attempts)
+            log.error(
+                "%s failed %d times and has no dead-letter queue: event dropped", pool.spec.function_name, attempts
+            )
         return result
 
 
 class QueueDelivery:
     """Long-polls one delivery queue and hands each message to the function asynchronously."""
 
-    def __init__(self, delivery: Delivery, pool: FunctionPool, sqs: Any, invoker: AsyncInvoker,
-                 executor: ThreadPoolExecutor, stop: threading.Event) -> None:
+    def __init__(
+        self,
+        delivery: Delivery,
+        pool: FunctionPool,
+        sqs: Any,
+        invoker: AsyncInvoker,
+        executor: ThreadPoolExecutor,
+        stop: threading.Event,
+    ) -> None:
         self.delivery, self.pool, self.sqs, self.invoker = delivery, pool, sqs, invoker
         self.executor, self.stop = executor, stop
 
     def run(self) -> None:
         while not self.stop.is_set():
             try:
-                response = self.sqs.receive_message(QueueUrl=self.delivery.queue_url, MaxNumberOfMessages=10,
-                                                    WaitTimeSeconds=1)
+                response = self.sqs.receive_message(
+                    QueueUrl=self.delivery.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
+                )
             except Exception:  # moto going away at shutdown
                 if self.stop.is_set():
                     return
@@ -101,8 +113,16 @@ class QueueDelivery:
 class StreamPoller:
     """A Kinesis event source mapping: batches per shard, in order, with partial-failure reporting."""
 
-    def __init__(self, mapping: StreamMapping, pool: FunctionPool, kinesis: Any, sqs: Any,
-                 queue_url_for_arn: Callable[[str], str], region: str, stop: threading.Event) -> None:
+    def __init__(
+        self,
+        mapping: StreamMapping,
+        pool: FunctionPool,
+        kinesis: Any,
+        sqs: Any,
+        queue_url_for_arn: Callable[[str], str],
+        region: str,
+        stop: threading.Event,
+    ) -> None:
         self.mapping, self.pool, self.kinesis, self.sqs = mapping, pool, kinesis, sqs
         self.queue_url_for_arn, self.region, self.stop = queue_url_for_arn, region, stop
 
@@ -113,8 +133,8 @@ class StreamPoller:
 
     def _poll_shard(self, shard_id: str) -> None:
         iterator = self.kinesis.get_shard_iterator(
-            StreamName=self.mapping.stream_name, ShardId=shard_id,
-            ShardIteratorType=self.mapping.starting_position)["ShardIterator"]
+            StreamName=self.mapping.stream_name, ShardId=shard_id, ShardIteratorType=self.mapping.starting_position
+        )["ShardIterator"]
         while not self.stop.is_set() and iterator:
             try:
                 response = self.kinesis.get_records(ShardIterator=iterator, Limit=self.mapping.batch_size)
@@ -133,14 +153,27 @@ class StreamPoller:
 
     def _event(self, shard_id: str, records: list[dict[str, Any]]) -> dict[str, Any]:
         arn = f"arn:aws:kinesis:{self.region}:123456789012:stream/{self.mapping.stream_name}"
-        return {"Records": [{
-            "kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": r["PartitionKey"],
-                        "sequenceNumber": r["SequenceNumber"], "data": base64.b64encode(r["Data"]).decode(),
-                        "approximateArrivalTimestamp": r["ApproximateArrivalTimestamp"].timestamp()},
-            "eventSource": "aws:kinesis", "eventVersion": "1.0",
-            "eventID": f"{shard_id}:{r['SequenceNumber']}", "eventName": "aws:kinesis:record",
-            "invokeIdentityArn": "arn:aws:iam::123456789012:role/local", "awsRegion": self.region,
-            "eventSourceARN": arn} for r in records]}
+        return {
+            "Records": [
+                {
+                    "kinesis": {
+                        "kinesisSchemaVersion": "1.0",
+                        "partitionKey": r["PartitionKey"],
+                        "sequenceNumber": r["SequenceNumber"],
+                        "data": base64.b64encode(r["Data"]).decode(),
+                        "approximateArrivalTimestamp": r["ApproximateArrivalTimestamp"].timestamp(),
+                    },
+                    "eventSource": "aws:kinesis",
+                    "eventVersion": "1.0",
+                    "eventID": f"{shard_id}:{r['SequenceNumber']}",
+                    "eventName": "aws:kinesis:record",
+                    "invokeIdentityArn": "arn:aws:iam::123456789012:role/local",
+                    "awsRegion": self.region,
+                    "eventSourceARN": arn,
+                }
+                for r in records
+            ]
+        }
 
     def _process(self, shard_id: str, records: list[dict[str, Any]]) -> None:
         pending = [records]
@@ -154,8 +187,11 @@ class StreamPoller:
             elif self.mapping.report_item_failures and isinstance(result.payload, dict):
                 failures = result.payload.get("batchItemFailures") or []
                 sequence_numbers = [r["SequenceNumber"] for r in batch]
-                indexes = [sequence_numbers.index(f["itemIdentifier"]) for f in failures
-                           if f.get("itemIdentifier") in sequence_numbers]
+                indexes = [
+                    sequence_numbers.index(f["itemIdentifier"])
+                    for f in failures
+                    if f.get("itemIdentifier") in sequence_numbers
+                ]
                 failed_from = min(indexes) if indexes else None
             if failed_from is None:
                 retries = 0
@@ -178,9 +214,21 @@ class StreamPoller:
         if not self.mapping.on_failure_arn:
             log.error("dropping %d records of %s after retries", len(records), shard_id)
             return
-        self.sqs.send_message(QueueUrl=self.queue_url_for_arn(self.mapping.on_failure_arn), MessageBody=json.dumps({
-            "requestContext": {"condition": "RetryAttemptsExhausted", "functionArn": self.pool.spec.function_arn},
-            "KinesisBatchInfo": {"shardId": shard_id, "startSequenceNumber": records[0]["SequenceNumber"],
-                                 "endSequenceNumber": records[-1]["SequenceNumber"], "batchSize": len(records),
-                                 "streamArn": self.mapping.stream_name},
-        }))
+        self.sqs.send_message(
+            QueueUrl=self.queue_url_for_arn(self.mapping.on_failure_arn),
+            MessageBody=json.dumps(
+                {
+                    "requestContext": {
+                        "condition": "RetryAttemptsExhausted",
+                        "functionArn": self.pool.spec.function_arn,
+                    },
+                    "KinesisBatchInfo": {
+                        "shardId": shard_id,
+                        "startSequenceNumber": records[0]["SequenceNumber"],
+                        "endSequenceNumber": records[-1]["SequenceNumber"],
+                        "batchSize": len(records),
+                        "streamArn": self.mapping.stream_name,
+                    },
+                }
+            ),
+        )

@@ -15,6 +15,7 @@ import time
 import traceback
 import uuid
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 
@@ -36,8 +37,11 @@ class LambdaContext:
 
 
 def _error(exc: BaseException, error_type: str | None = None) -> dict[str, Any]:
-    return {"errorType": error_type or type(exc).__name__, "errorMessage": str(exc),
-            "stackTrace": traceback.format_exception(exc)}
+    return {
+        "errorType": error_type or type(exc).__name__,
+        "errorMessage": str(exc),
+        "stackTrace": traceback.format_exception(exc),
+    }
 
 
 def _max_memory_mb() -> int:
@@ -53,7 +57,7 @@ def serve(conn: Connection, spec: dict[str, Any]) -> None:
     started = time.perf_counter()
     try:
         # Loaded by file under its own name, as Lambda does: a module that imports a sibling by accident fails here.
-        path = os.path.join(spec["code_dir"], module_name.replace(".", "/") + ".py")
+        path = Path(spec["code_dir"]) / (module_name.replace(".", "/") + ".py")
         module_spec = importlib.util.spec_from_file_location(spec["module_alias"], path)
         if module_spec is None or module_spec.loader is None:
             raise ImportError(f"cannot load {path}")
@@ -81,5 +85,6 @@ def serve(conn: Connection, spec: dict[str, Any]) -> None:
             print(f"[ERROR] {type(exc).__name__}: {exc}", file=sys.stderr)  # noqa: T201 - Lambda logs this
             outcome = ("error", _error(exc))
         sys.stdout.flush()
-        conn.send(("result", request_id, outcome[0], outcome[1], (time.perf_counter() - began) * 1000,
-                   _max_memory_mb()))
+        conn.send(
+            ("result", request_id, outcome[0], outcome[1], (time.perf_counter() - began) * 1000, _max_memory_mb())
+        )

@@ -18,17 +18,29 @@ import boto3
 
 def _replay_one(body: dict[str, Any], events: Any, s3: Any, bus: str) -> bool:
     if "detail-type" in body:
-        response = events.put_events(Entries=[{"EventBusName": bus, "Source": body["source"],
-                                               "DetailType": body["detail-type"],
-                                               "Detail": json.dumps(body["detail"])}])
+        response = events.put_events(
+            Entries=[
+                {
+                    "EventBusName": bus,
+                    "Source": body["source"],
+                    "DetailType": body["detail-type"],
+                    "Detail": json.dumps(body["detail"]),
+                }
+            ]
+        )
         return not response.get("FailedEntryCount")
     records = body.get("Records") or []
     if records and all("s3" in r for r in records):
         for record in records:
             bucket = record["s3"]["bucket"]["name"]
             key = unquote_plus(record["s3"]["object"]["key"])
-            s3.copy_object(Bucket=bucket, Key=key, CopySource={"Bucket": bucket, "Key": key},
-                           MetadataDirective="REPLACE", Metadata={"replayed": "true"})
+            s3.copy_object(
+                Bucket=bucket,
+                Key=key,
+                CopySource={"Bucket": bucket, "Key": key},
+                MetadataDirective="REPLACE",
+                Metadata={"replayed": "true"},
+            )
         return True
     return False
 
@@ -38,8 +50,9 @@ def replay(sqs: Any, events: Any, queue_url: str, bus: str, s3: Any | None = Non
     done = 0
     s3_client = s3 or boto3.client("s3")
     while done < limit:
-        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
-                                       VisibilityTimeout=30).get("Messages", [])
+        messages = sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1, VisibilityTimeout=30
+        ).get("Messages", [])
         if not messages:
             break
         for message in messages:

@@ -22,8 +22,12 @@ _counter = itertools.count()
 @pytest.fixture(scope="session")
 def cloud() -> Iterator[LocalCloud]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    local = LocalCloud(extra_templates=[ROOT / "tests" / "fixtures" / "faulty" / "template.yaml"],
-                       api_port=None, moto_port=None, retry_delays=(0.05, 0.1))
+    local = LocalCloud(
+        extra_templates=[ROOT / "tests" / "fixtures" / "faulty" / "template.yaml"],
+        api_port=None,
+        moto_port=None,
+        retry_delays=(0.05, 0.1),
+    )
     local.start()
     yield local
     local.stop()
@@ -42,16 +46,28 @@ class AppUser:
         return {"Authorization": f"Bearer {self.access_token}"}
 
     def get(self, path: str, **kwargs: object) -> requests.Response:
-        return requests.get(f"{self.api_url}{path}", headers={**self.headers, **kwargs.pop("headers", {})},  # type: ignore[dict-item]
-                            timeout=30, **kwargs)  # type: ignore[arg-type]
+        return requests.get(
+            f"{self.api_url}{path}",
+            headers={**self.headers, **kwargs.pop("headers", {})},  # type: ignore[dict-item]
+            timeout=30,
+            **kwargs,
+        )  # type: ignore[arg-type]
 
     def put(self, path: str, **kwargs: object) -> requests.Response:
-        return requests.put(f"{self.api_url}{path}", headers={**self.headers, **kwargs.pop("headers", {})},  # type: ignore[dict-item]
-                            timeout=30, **kwargs)  # type: ignore[arg-type]
+        return requests.put(
+            f"{self.api_url}{path}",
+            headers={**self.headers, **kwargs.pop("headers", {})},  # type: ignore[dict-item]
+            timeout=30,
+            **kwargs,
+        )  # type: ignore[arg-type]
 
     def post(self, path: str, **kwargs: object) -> requests.Response:
-        return requests.post(f"{self.api_url}{path}", headers={**self.headers, **kwargs.pop("headers", {})},  # type: ignore[dict-item]
-                             timeout=30, **kwargs)  # type: ignore[arg-type]
+        return requests.post(
+            f"{self.api_url}{path}",
+            headers={**self.headers, **kwargs.pop("headers", {})},  # type: ignore[dict-item]
+            timeout=30,
+            **kwargs,
+        )  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -61,14 +77,27 @@ def make_user(cloud: LocalCloud):  # noqa: ANN201
     info = cloud.info
     cognito = cloud.client("cognito-idp")
 
-    def _make(groups: tuple[str, ...] = ("MEMBER",), given_name: str | None = "Test",
-              family_name: str | None = "Athlete") -> AppUser:
+    def _make(
+        groups: tuple[str, ...] = ("MEMBER",), given_name: str | None = "Test", family_name: str | None = "Athlete"
+    ) -> AppUser:
         username = f"user{next(_counter)}-{uuid.uuid4().hex[:6]}"
-        create_user(cognito, info.user_pool_id, info.user_pool_client_id, username, PASSWORD,
-                    f"{username}@example.com", groups, given_name, family_name)
+        create_user(
+            cognito,
+            info.user_pool_id,
+            info.user_pool_client_id,
+            username,
+            PASSWORD,
+            f"{username}@example.com",
+            groups,
+            given_name,
+            family_name,
+        )
         tokens = sign_in(cognito, info.user_pool_client_id, username, PASSWORD)
-        sub = next(a["Value"] for a in cognito.admin_get_user(UserPoolId=info.user_pool_id, Username=username)
-                   ["UserAttributes"] if a["Name"] == "sub")
+        sub = next(
+            a["Value"]
+            for a in cognito.admin_get_user(UserPoolId=info.user_pool_id, Username=username)["UserAttributes"]
+            if a["Name"] == "sub"
+        )
         return AppUser(username, sub, tokens["AccessToken"], tokens["IdToken"], info.api_url)
 
     return _make

@@ -8,8 +8,7 @@ import uuid
 
 import pytest
 import requests
-from stravalib import Client
-from stravalib import strava_model
+from stravalib import Client, strava_model
 
 from infrastructure.local_cloud.cloud import LocalCloud
 from tests.integration.conftest import AppUser
@@ -43,8 +42,9 @@ def test_first_use_creates_the_profile_from_cognito_attributes(user: AppUser) ->
 
 def test_id_token_is_accepted_too(user: AppUser) -> None:
     by_access = user.get("/api/v3/athlete").json()
-    by_id = requests.get(f"{user.api_url}/api/v3/athlete", headers={"Authorization": f"Bearer {user.id_token}"},
-                         timeout=30)
+    by_id = requests.get(
+        f"{user.api_url}/api/v3/athlete", headers={"Authorization": f"Bearer {user.id_token}"}, timeout=30
+    )
     assert by_id.status_code == 200
     assert by_id.json()["id"] == by_access["id"]
 
@@ -66,29 +66,39 @@ def test_missing_or_malformed_tokens_get_401(cloud: LocalCloud, authorization: s
 def test_tampered_token_gets_401(user: AppUser) -> None:
     header, payload, signature = user.access_token.split(".")
     forged = ".".join([header, payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB"), signature])
-    response = requests.get(f"{user.api_url}/api/v3/athlete", headers={"Authorization": f"Bearer {forged}"},
-                            timeout=30)
+    response = requests.get(f"{user.api_url}/api/v3/athlete", headers={"Authorization": f"Bearer {forged}"}, timeout=30)
     assert_fault(response, 401)
 
 
 def test_update_profile_with_json_and_read_it_back(user: AppUser) -> None:
-    response = user.put("/api/v3/athlete", json={"city": "Girona", "country": "ES", "sex": "F", "weight": 61.5,
-                                                 "ftp": 250, "measurement_preference": "feet"})
+    response = user.put(
+        "/api/v3/athlete",
+        json={
+            "city": "Girona",
+            "country": "ES",
+            "sex": "F",
+            "weight": 61.5,
+            "ftp": 250,
+            "measurement_preference": "feet",
+        },
+    )
     assert response.status_code == 200, response.text
     athlete = strava_model.DetailedAthlete.model_validate(response.json())
-    assert (athlete.city, athlete.country, athlete.sex, athlete.weight, athlete.ftp) == ("Girona", "ES", "F", 61.5,
-                                                                                         250)
+    assert (athlete.city, athlete.country, athlete.sex, athlete.weight, athlete.ftp) == ("Girona", "ES", "F", 61.5, 250)
     again = user.get("/api/v3/athlete").json()
     assert again["measurement_preference"] == "feet" and again["weight"] == 61.5
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"weight": -3}, "weight"),
-    ({"sex": "X"}, "sex"),
-    ({"firstname": ""}, "firstname"),
-    ({"measurement_preference": "cubits"}, "measurement_preference"),
-    ({"id": 42}, "id"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"weight": -3}, "weight"),
+        ({"sex": "X"}, "sex"),
+        ({"firstname": ""}, "firstname"),
+        ({"measurement_preference": "cubits"}, "measurement_preference"),
+        ({"id": 42}, "id"),
+    ],
+)
 def test_bad_profile_fields_get_422_naming_the_field(user: AppUser, body: dict, field: str) -> None:
     fault = assert_fault(user.put("/api/v3/athlete", json=body), 422)
     assert any(field in error["field"] for error in fault["errors"]), fault
@@ -103,8 +113,11 @@ def test_stravalib_reads_and_updates_the_athlete(user: AppUser) -> None:
     # Given stravalib, Strava's reference client, pointed at the local API
     client = Client(access_token=user.access_token)
     client.protocol.server = user.api_url.removeprefix("http://")
-    client.protocol.resolve_url = lambda url: (url if url.startswith("http")  # type: ignore[method-assign]
-                                               else f"{user.api_url}/api/v3/{url.strip('/')}")
+    client.protocol.resolve_url = lambda url: (
+        url
+        if url.startswith("http")  # type: ignore[method-assign]
+        else f"{user.api_url}/api/v3/{url.strip('/')}"
+    )
     # When it reads and updates the athlete the Strava way (weight as a query parameter)
     athlete = client.get_athlete()
     updated = client.update_athlete(weight=70.25)
@@ -136,12 +149,15 @@ def test_a_private_profile_shows_only_name_and_picture(make_user) -> None:  # no
     assert moderator.get(f"/api/v3/athletes/{owner_id}").json()["city"] == "Oslo"
 
 
-@pytest.mark.parametrize(("path", "status"), [
-    ("/api/v3/athletes/999999999", 404),
-    ("/api/v3/athletes/not-a-number", 422),
-    ("/api/v3/athletes/-5", 422),
-    ("/api/v3/nowhere", 404),
-])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v3/athletes/999999999", 404),
+        ("/api/v3/athletes/not-a-number", 422),
+        ("/api/v3/athletes/-5", 422),
+        ("/api/v3/nowhere", 404),
+    ],
+)
 def test_unknown_or_bad_ids_are_answered_clearly(user: AppUser, path: str, status: int) -> None:
     assert_fault(user.get(path), status)
 
@@ -152,8 +168,13 @@ def test_zones_default_custom_and_from_max_heart_rate(user: AppUser) -> None:
     zones = strava_model.Zones.model_validate(default.json())
     assert zones.heart_rate.custom_zones is False and len(zones.heart_rate.zones.root) == 5
 
-    custom = [{"min": 0, "max": 120}, {"min": 120, "max": 140}, {"min": 140, "max": 155}, {"min": 155, "max": 170},
-              {"min": 170, "max": -1}]
+    custom = [
+        {"min": 0, "max": 120},
+        {"min": 120, "max": 140},
+        {"min": 140, "max": 155},
+        {"min": 155, "max": 170},
+        {"min": 170, "max": -1},
+    ]
     answer = user.put("/api/v3/athlete/zones", json={"heart_rate": {"custom_zones": True, "zones": custom}})
     assert answer.status_code == 200, answer.text
     assert answer.json()["heart_rate"] == {"custom_zones": True, "zones": custom}
@@ -170,12 +191,20 @@ def test_power_zones_follow_ftp(user: AppUser) -> None:
     assert [z["max"] for z in power] == [110, 150, 180, 210, 240, 300, -1]
 
 
-@pytest.mark.parametrize("zones", [
-    [{"min": 0, "max": 120}] * 5,
-    [{"min": 10, "max": 120}, {"min": 120, "max": 140}, {"min": 140, "max": 155}, {"min": 155, "max": 170},
-     {"min": 170, "max": -1}],
-    [{"min": 0, "max": 120}, {"min": 120, "max": 140}],
-])
+@pytest.mark.parametrize(
+    "zones",
+    [
+        [{"min": 0, "max": 120}] * 5,
+        [
+            {"min": 10, "max": 120},
+            {"min": 120, "max": 140},
+            {"min": 140, "max": 155},
+            {"min": 155, "max": 170},
+            {"min": 170, "max": -1},
+        ],
+        [{"min": 0, "max": 120}, {"min": 120, "max": 140}],
+    ],
+)
 def test_invalid_zones_get_422(user: AppUser, zones: list[dict]) -> None:
     assert_fault(user.put("/api/v3/athlete/zones", json={"heart_rate": {"custom_zones": True, "zones": zones}}), 422)
 
@@ -198,8 +227,10 @@ def test_idempotency_keys_are_scoped_to_the_athlete(make_user) -> None:  # noqa:
     one, two = make_user(), make_user()
     key = str(uuid.uuid4())
     assert one.put("/api/v3/athlete", json={"city": "A"}, headers={"Idempotency-Key": key}).json()["city"] == "A"
-    assert two.put("/api/v3/athlete", json={"city": "A"}, headers={"Idempotency-Key": key}).json()["id"] != \
-        one.get("/api/v3/athlete").json()["id"]
+    assert (
+        two.put("/api/v3/athlete", json={"city": "A"}, headers={"Idempotency-Key": key}).json()["id"]
+        != one.get("/api/v3/athlete").json()["id"]
+    )
 
 
 def test_oversized_request_gets_413(user: AppUser) -> None:
@@ -250,8 +281,13 @@ def test_swagger_ui_and_openapi_are_served(cloud: LocalCloud) -> None:
 
 def test_local_json_has_what_clients_need(cloud: LocalCloud) -> None:
     assert cloud.info is not None
-    for value in (cloud.info.api_url, cloud.info.endpoint_url, cloud.info.user_pool_id,
-                  cloud.info.user_pool_client_id, cloud.info.uploads_bucket):
+    for value in (
+        cloud.info.api_url,
+        cloud.info.endpoint_url,
+        cloud.info.user_pool_id,
+        cloud.info.user_pool_client_id,
+        cloud.info.uploads_bucket,
+    ):
         assert value
     deadline = time.time() + 1
     assert time.time() < deadline

@@ -33,8 +33,12 @@ def upload_avatar(user: AppUser, content: bytes, content_type: str = "image/png"
     ticket = user.post("/api/v3/athlete/avatar")
     assert ticket.status_code == 201, ticket.text
     body = ticket.json()
-    posted = requests.post(body["url"], data={**body["fields"], "Content-Type": content_type},
-                           files={"file": ("me.png", content)}, timeout=30)
+    posted = requests.post(
+        body["url"],
+        data={**body["fields"], "Content-Type": content_type},
+        files={"file": ("me.png", content)},
+        timeout=30,
+    )
     assert posted.status_code in (200, 204), posted.text
     return body
 
@@ -72,11 +76,20 @@ def test_failing_consumer_is_retried_then_dead_lettered_then_replayed(cloud: Loc
     dlq_url = cloud.state.physical["FaultyConsumerDLQ"]
     token = uuid.uuid4().hex
     # Given a consumer whose dependency is down; When an event it subscribes to is published
-    events.put_events(Entries=[{"EventBusName": cloud.info.event_bus_name, "Source": "stride.test",
-                                "DetailType": "test.fault", "Detail": json.dumps({"token": token})}])
+    events.put_events(
+        Entries=[
+            {
+                "EventBusName": cloud.info.event_bus_name,
+                "Source": "stride.test",
+                "DetailType": "test.fault",
+                "Detail": json.dumps({"token": token}),
+            }
+        ]
+    )
     # Then it is tried 1 + MaximumRetryAttempts (1) times and lands in the function's DLQ with Lambda's attributes
-    message = wait_for(lambda: sqs.receive_message(QueueUrl=dlq_url, MessageAttributeNames=["All"],
-                                                   WaitTimeSeconds=1).get("Messages"))
+    message = wait_for(
+        lambda: sqs.receive_message(QueueUrl=dlq_url, MessageAttributeNames=["All"], WaitTimeSeconds=1).get("Messages")
+    )
     first = message[0]  # type: ignore[index]
     assert json.loads(first["Body"])["detail"]["token"] == token
     assert first["MessageAttributes"]["ErrorMessage"]["StringValue"] == "dependency down"
@@ -88,6 +101,10 @@ def test_failing_consumer_is_retried_then_dead_lettered_then_replayed(cloud: Loc
     replayed = replay(sqs, events, dlq_url, cloud.info.event_bus_name)
     assert replayed == 1
     # Then the consumer processes the event and the DLQ is empty
-    wait_for(lambda: "Item" in table.get_item(TableName=cloud.info.table_name,
-                                              Key={"PK": {"S": f"TEST#{token}"}, "SK": {"S": "TEST"}}))
+    wait_for(
+        lambda: (
+            "Item"
+            in table.get_item(TableName=cloud.info.table_name, Key={"PK": {"S": f"TEST#{token}"}, "SK": {"S": "TEST"}})
+        )
+    )
     assert not sqs.receive_message(QueueUrl=dlq_url, WaitTimeSeconds=1).get("Messages")

@@ -84,8 +84,7 @@ def sniff_image_type(head: bytes) -> str | None:
     return None
 
 
-def process_uploaded(bucket: str, key: str, repository: AthleteRepository | None = None, s3: Any | None = None
-                     ) -> str:
+def process_uploaded(bucket: str, key: str, repository: AthleteRepository | None = None, s3: Any | None = None) -> str:
     """Check one uploaded picture and put it on the profile. Returns the outcome; raises on infrastructure faults.
 
     A picture that is too large or not an image is deleted (the user's fault: no retry). Replays are harmless:

@@ -93,8 +93,9 @@ def get_own_profile(caller: Caller, repository: AthleteRepository | None = None)
 
 
 @tracer.capture_method(capture_response=False)
-def get_athlete(caller: Caller, athlete_id: int, repository: AthleteRepository | None = None
-                ) -> tuple[Athlete, ProfileDetail]:
+def get_athlete(
+    caller: Caller, athlete_id: int, repository: AthleteRepository | None = None
+) -> tuple[Athlete, ProfileDetail]:
     repo = repository or get_repository()
     athlete = repo.get(athlete_id) if ids.is_valid(athlete_id) else None
     if athlete is None:
@@ -118,16 +119,18 @@ def update_profile(
     athlete = repo.update(caller.athlete_id, changes)
     athlete.premium = "PREMIUM" in caller.groups
     _try_publish(
-        [AthleteUpdatedEvent(athlete_id=athlete.id, changed=sorted(changes), revision=athlete.revision,
-                             correlation_id=correlation_id)],
+        [
+            AthleteUpdatedEvent(
+                athlete_id=athlete.id, changed=sorted(changes), revision=athlete.revision, correlation_id=correlation_id
+            )
+        ],
         publish,
     )
     return athlete, profile_detail(caller, athlete.id, athlete.private_profile)
 
 
 @tracer.capture_method(capture_response=False)
-def get_zones(caller: Caller, repository: AthleteRepository | None = None
-              ) -> tuple[HeartRateZones, list[ZoneRange]]:
+def get_zones(caller: Caller, repository: AthleteRepository | None = None) -> tuple[HeartRateZones, list[ZoneRange]]:
     """Heart-rate zones (stored, else the default model) and power zones from the athlete's FTP."""
     repo = repository or get_repository()
     heart_rate = repo.get_zones(caller.athlete_id) or zone_rules.default_heart_rate_zones()

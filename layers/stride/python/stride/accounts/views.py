@@ -41,8 +41,13 @@ class AthleteView(BaseModel):
 
     @classmethod
     def from_domain(cls, athlete: Athlete, detail: ProfileDetail, picture_url: str | None) -> AthleteView:
-        base = cls(id=athlete.id, resource_state=int(detail), firstname=athlete.firstname,
-                   profile=picture_url, profile_medium=picture_url)
+        base = cls(
+            id=athlete.id,
+            resource_state=int(detail),
+            firstname=athlete.firstname,
+            profile=picture_url,
+            profile_medium=picture_url,
+        )
         if detail == ProfileDetail.META:
             # A private profile: name initial and picture, nothing that locates the person.
             base.lastname = (athlete.lastname[:1] + ".") if athlete.lastname else ""
@@ -105,8 +110,9 @@ class ZonesView(BaseModel):
     @classmethod
     def from_domain(cls, heart_rate: HeartRateZones, power: list[ZoneRange]) -> ZonesView:
         return cls(
-            heart_rate=HeartRateZonesView(custom_zones=heart_rate.custom_zones,
-                                          zones=[ZoneRangeView.from_domain(z) for z in heart_rate.zones]),
+            heart_rate=HeartRateZonesView(
+                custom_zones=heart_rate.custom_zones, zones=[ZoneRangeView.from_domain(z) for z in heart_rate.zones]
+            ),
             power=PowerZonesView(zones=[ZoneRangeView.from_domain(z) for z in power]) if power else None,
         )
 

@@ -39,7 +39,10 @@ def validate_custom_zones(ranges: Sequence[tuple[int, int]]) -> list[ZoneRange]:
     for previous, current in zip(zones, zones[1:], strict=False):
         if previous.max <= previous.min or current.min != previous.max:
             raise InvalidInputError.about(
-                "zones must be contiguous and increasing (each min equals the previous max)", "Zones", "zones", "invalid"
+                "zones must be contiguous and increasing (each min equals the previous max)",
+                "Zones",
+                "zones",
+                "invalid",
             )
     if zones[-1].min > 250:
         raise InvalidInputError.about("zone boundaries must be below 250 bpm", "Zones", "zones", "invalid")

@@ -40,6 +40,4 @@ class AthleteUpdatedEvent(DomainEvent):
     revision: int
 
 
-CONTRACTS: dict[str, type[DomainEvent]] = {
-    cls.detail_type: cls for cls in (AthleteCreatedEvent, AthleteUpdatedEvent)
-}
+CONTRACTS: dict[str, type[DomainEvent]] = {cls.detail_type: cls for cls in (AthleteCreatedEvent, AthleteUpdatedEvent)}

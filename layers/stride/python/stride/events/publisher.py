@@ -35,6 +35,6 @@ def publish(events: Sequence[DomainEvent], client: Any | None = None) -> None:
     events_client = client or _client()
     for start in range(0, len(events), _BATCH):
         batch = [_entry(event, bus) for event in events[start : start + _BATCH]]
-        response = events_client.put_events(Entries=batch)  # type: ignore[arg-type]
+        response = events_client.put_events(Entries=batch)
         if response.get("FailedEntryCount"):
             raise DependencyUnavailableError.about("event bus rejected events", "Event", "bus", "unavailable")

@@ -57,12 +57,21 @@ def register_http_errors(app: APIGatewayRestResolver) -> None:
     def on_validation_error(error: RequestValidationError) -> Response[str]:
         problems = error.errors()
         if any(p.get("type") == "json_invalid" for p in problems):
-            return fault_response(400, "Bad Request: the body is not valid JSON",
-                                  [ErrorDetail("Request", "body", "invalid json")])
-        details = [ErrorDetail(_resource(p.get("loc", ())), _loc_to_field(tuple(p.get("loc", ()))),
-                               str(p.get("type", "invalid"))) for p in problems]
-        return fault_response(422, "Unprocessable Entity: " + "; ".join(
-            f"{_loc_to_field(tuple(p.get('loc', ())))}: {p.get('msg', 'invalid')}" for p in problems), details)
+            return fault_response(
+                400, "Bad Request: the body is not valid JSON", [ErrorDetail("Request", "body", "invalid json")]
+            )
+        details = [
+            ErrorDetail(
+                _resource(p.get("loc", ())), _loc_to_field(tuple(p.get("loc", ()))), str(p.get("type", "invalid"))
+            )
+            for p in problems
+        ]
+        return fault_response(
+            422,
+            "Unprocessable Entity: "
+            + "; ".join(f"{_loc_to_field(tuple(p.get('loc', ())))}: {p.get('msg', 'invalid')}" for p in problems),
+            details,
+        )
 
     @app.not_found
     def on_not_found(_: Exception) -> Response[str]:
@@ -76,5 +85,6 @@ def register_http_errors(app: APIGatewayRestResolver) -> None:
 
 
 def _resource(loc: tuple[object, ...]) -> str:
-    return {"body": "Body", "query": "Query", "path": "Path", "header": "Header"}.get(str(loc[0]) if loc else "",
-                                                                                     "Request")
+    return {"body": "Body", "query": "Query", "path": "Path", "header": "Header"}.get(
+        str(loc[0]) if loc else "", "Request"
+    )

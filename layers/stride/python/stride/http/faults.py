@@ -22,12 +22,13 @@ class FaultView(BaseModel):
     errors: list[FaultErrorView]
 
 
-def fault_response(status: int, message: str, details: Iterable[ErrorDetail] = (),
-                   headers: dict[str, str] | None = None) -> Response[str]:
-    body = {"message": message, "errors": [{"resource": d.resource, "field": d.field, "code": d.code}
-                                           for d in details]}
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=json.dumps(body),
-                    headers=headers or {})
+def fault_response(
+    status: int, message: str, details: Iterable[ErrorDetail] = (), headers: dict[str, str] | None = None
+) -> Response[str]:
+    body = {"message": message, "errors": [{"resource": d.resource, "field": d.field, "code": d.code} for d in details]}
+    return Response(
+        status_code=status, content_type=content_types.APPLICATION_JSON, body=json.dumps(body), headers=headers or {}
+    )
 
 
 FAULT_SCHEMA_REF = "#/components/schemas/Fault"  # the OpenAPI builder adds the Fault schema under this name
@@ -47,5 +48,7 @@ _DESCRIPTIONS = {
 def error_responses(*statuses: int) -> dict[int, dict[str, object]]:
     """OpenAPI ``responses=`` entries for the Fault answers a route can give (401 and 429 always apply)."""
     schema = {"$ref": FAULT_SCHEMA_REF}
-    return {status: {"description": _DESCRIPTIONS[status], "content": {"application/json": {"schema": schema}}}
-            for status in sorted({401, 429, *statuses})}
+    return {
+        status: {"description": _DESCRIPTIONS[status], "content": {"application/json": {"schema": schema}}}
+        for status in sorted({401, 429, *statuses})
+    }

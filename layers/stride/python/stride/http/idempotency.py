@@ -46,15 +46,22 @@ def idempotency_key(event: dict[str, Any]) -> str | None:
 
 @cache
 def _config() -> IdempotencyConfig:
-    return IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="fingerprint",
-                             expires_after_seconds=86_400, raise_on_no_idempotency_key=True)
+    return IdempotencyConfig(
+        event_key_jmespath="key",
+        payload_validation_jmespath="fingerprint",
+        expires_after_seconds=86_400,
+        raise_on_no_idempotency_key=True,
+    )
 
 
 @cache
 def _run_once() -> Callable[..., dict[str, Any]]:
     function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "local")
     persistence = DynamoDBPersistenceLayer(
-        table_name=table_settings().table_name, key_attr="PK", sort_key_attr="SK", expiry_attr="ttl",
+        table_name=table_settings().table_name,
+        key_attr="PK",
+        sort_key_attr="SK",
+        expiry_attr="ttl",
         static_pk_value=keys.idempotency_pk(function_name),
     )
 
@@ -69,8 +76,9 @@ def _run_once() -> Callable[..., dict[str, Any]]:
     return run
 
 
-def resolve_once(event: dict[str, Any], context: LambdaContext, key: str,
-                 resolve: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def resolve_once(
+    event: dict[str, Any], context: LambdaContext, key: str, resolve: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
     """Run ``resolve`` once per (caller, method, path, key); later calls get the stored answer."""
     claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
     fingerprint = hashlib.sha256(

@@ -38,23 +38,40 @@ def handle(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaCo
     if key is None:
         return _with_request_id(app.resolve(event, context), context)
     if len(key) > idempotency.MAX_KEY_LENGTH:
-        response = fault_response(400, "Idempotency-Key is longer than 255 characters",
-                                  [ErrorDetail("Request", "Idempotency-Key", "too long")])
+        response = fault_response(
+            400,
+            "Idempotency-Key is longer than 255 characters",
+            [ErrorDetail("Request", "Idempotency-Key", "too long")],
+        )
         return _with_request_id(_plain(response), context)
     try:
         answer = idempotency.resolve_once(event, context, key, lambda: app.resolve(event, context))
     except IdempotencyValidationError:
-        answer = _plain(fault_response(422, "Idempotency-Key was already used with a different request",
-                                       [ErrorDetail("Request", "Idempotency-Key", "reused")]))
+        answer = _plain(
+            fault_response(
+                422,
+                "Idempotency-Key was already used with a different request",
+                [ErrorDetail("Request", "Idempotency-Key", "reused")],
+            )
+        )
     except IdempotencyAlreadyInProgressError:
-        answer = _plain(fault_response(409, "A request with this Idempotency-Key is still in progress",
-                                       [ErrorDetail("Request", "Idempotency-Key", "in progress")],
-                                       {"Retry-After": "1"}))
+        answer = _plain(
+            fault_response(
+                409,
+                "A request with this Idempotency-Key is still in progress",
+                [ErrorDetail("Request", "Idempotency-Key", "in progress")],
+                {"Retry-After": "1"},
+            )
+        )
     return _with_request_id(answer, context)
 
 
 def _plain(response: Any) -> dict[str, Any]:
     """A Fault response outside route resolution, in API Gateway's proxy answer shape."""
     headers = {"Content-Type": "application/json", **(response.headers or {})}
-    return {"statusCode": response.status_code, "body": response.body, "isBase64Encoded": False,
-            "multiValueHeaders": {name: [value] for name, value in headers.items()}}
+    return {
+        "statusCode": response.status_code,
+        "body": response.body,
+        "isBase64Encoded": False,
+        "multiValueHeaders": {name: [value] for name, value in headers.items()},
+    }

@@ -12,8 +12,15 @@ from enum import IntEnum
 from stride.errors import ForbiddenError
 
 ROLES = ("MEMBER", "PREMIUM", "COACH", "MODERATOR", "ADMIN")
-SCOPES = ("read", "read_all", "profile:read_all", "profile:write", "activity:read", "activity:read_all",
-          "activity:write")
+SCOPES = (
+    "read",
+    "read_all",
+    "profile:read_all",
+    "profile:write",
+    "activity:read",
+    "activity:read_all",
+    "activity:write",
+)
 FIRST_PARTY_SCOPE = "aws.cognito.signin.user.admin"  # a user's own sign-in token (the Stride app itself)
 RESOURCE_SERVER = "stride"
 # A broader scope grants the narrower ones, as Strava's do.

@@ -16,8 +16,18 @@ from stride.store.models import AthleteItem, IdentityItem, ZoneRangeMap, ZonesIt
 
 # Fields a profile update may set; everything else on the item is owned by the system.
 UPDATABLE_FIELDS = frozenset(
-    {"firstname", "lastname", "city", "state", "country", "sex", "weight", "ftp", "measurement_preference",
-     "private_profile"}
+    {
+        "firstname",
+        "lastname",
+        "city",
+        "state",
+        "country",
+        "sex",
+        "weight",
+        "ftp",
+        "measurement_preference",
+        "private_profile",
+    }
 )
 
 
@@ -79,7 +89,7 @@ class AthleteRepository:
 
     def _conn(self) -> Connection:
         if self._connection is None:
-            self._connection = Connection(region=AthleteItem.Meta.region)
+            self._connection = Connection()
         return self._connection
 
     def get(self, athlete_id: int) -> Athlete | None:
@@ -116,8 +126,10 @@ class AthleteRepository:
         if unknown:
             raise ValueError(f"not updatable: {sorted(unknown)}")
         item = AthleteItem(keys.athlete_pk(athlete_id), keys.PROFILE)
-        actions = [getattr(AthleteItem, name).set(value) if value is not None else getattr(AthleteItem, name).remove()
-                   for name, value in changes.items()]
+        actions = [
+            getattr(AthleteItem, name).set(value) if value is not None else getattr(AthleteItem, name).remove()
+            for name, value in changes.items()
+        ]
         actions += [AthleteItem.updated_at.set(datetime.now(UTC)), AthleteItem.revision.add(1)]
         condition = AthleteItem.PK.exists()
         if expected_revision is not None:
@@ -143,8 +155,11 @@ class AthleteRepository:
         )
         with translated("Athlete"):
             item.update(
-                actions=[AthleteItem.avatar_key.set(avatar_key), AthleteItem.updated_at.set(datetime.now(UTC)),
-                         AthleteItem.revision.add(1)],
+                actions=[
+                    AthleteItem.avatar_key.set(avatar_key),
+                    AthleteItem.updated_at.set(datetime.now(UTC)),
+                    AthleteItem.revision.add(1),
+                ],
                 condition=condition,
             )
         return _to_domain(item)

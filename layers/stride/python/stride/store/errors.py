@@ -34,11 +34,17 @@ def translated(resource: str) -> Iterator[None]:
     try:
         yield
     except (PynamoDBException, ClientError) as exc:
+        if isinstance(exc.__cause__, BotoCoreError) or isinstance(getattr(exc, "cause", None), BotoCoreError):
+            raise DependencyUnavailableError.about(
+                "storage is unreachable", resource, "storage", "unavailable"
+            ) from exc
         code = _code(exc)
         if code in _CONFLICT:
             raise ConflictError.about(f"{resource} changed concurrently", resource, "version", "conflict") from exc
         if code in _THROTTLING:
-            raise DependencyUnavailableError.about("storage is busy, retry", resource, "storage", "unavailable") from exc
+            raise DependencyUnavailableError.about(
+                "storage is busy, retry", resource, "storage", "unavailable"
+            ) from exc
         raise
     except BotoCoreError as exc:
         raise DependencyUnavailableError.about("storage is unreachable", resource, "storage", "unavailable") from exc
