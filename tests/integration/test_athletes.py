@@ -291,3 +291,20 @@ def test_local_json_has_what_clients_need(cloud: LocalCloud) -> None:
         assert value
     deadline = time.time() + 1
     assert time.time() < deadline
+
+
+def test_operator_cli_creates_a_user_and_prints_a_working_token(
+    cloud: LocalCloud, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dataclasses import asdict
+
+    from infrastructure import cli
+
+    assert cloud.info is not None
+    monkeypatch.setattr(cli, "_local", lambda: asdict(cloud.info))
+    name = f"cli-{uuid.uuid4().hex[:6]}"
+    assert cli.main(["create-user", name, "Cli-password-2026", "--group", "PREMIUM"]) == 0
+    assert cli.main(["token", name, "Cli-password-2026"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    me = requests.get(f"{cloud.info.api_url}/api/v3/athlete", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert me.status_code == 200 and me.json()["premium"] is True
