@@ -189,6 +189,10 @@ def test_power_zones_follow_ftp(user: AppUser) -> None:
     user.put("/api/v3/athlete", json={"ftp": 200})
     power = user.get("/api/v3/athlete/zones").json()["power"]["zones"]
     assert [z["max"] for z in power] == [110, 150, 180, 210, 240, 300, -1]
+    # Power zones are watts, so they go far above any heart rate
+    user.put("/api/v3/athlete", json={"ftp": 400})
+    power = user.get("/api/v3/athlete/zones").json()["power"]["zones"]
+    assert power[-1] == {"min": 600, "max": -1}
 
 
 @pytest.mark.parametrize(

@@ -45,11 +45,13 @@ class Thing(BaseModel):
     count: int = Field(gt=0)
 
 
-def api_event(method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
-              ) -> dict[str, Any]:
+def api_event(method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None) -> dict[str, Any]:
     """A minimal API Gateway REST (v1) proxy event (events/api/ has no sample to start from)."""
-    all_headers = {"Accept": "application/json", **({"Content-Type": "application/json"} if body else {}),
-                   **(headers or {})}
+    all_headers = {
+        "Accept": "application/json",
+        **({"Content-Type": "application/json"} if body else {}),
+        **(headers or {}),
+    }
     return {
         "resource": path,
         "path": path,
@@ -61,8 +63,14 @@ def api_event(method: str, path: str, body: str | None = None, headers: dict[str
         "pathParameters": None,
         "stageVariables": None,
         "requestContext": {
-            "accountId": "123456789012", "apiId": "api", "stage": "v1", "requestId": "apigw-request",
-            "httpMethod": method, "path": f"/v1{path}", "resourcePath": path, "protocol": "HTTP/1.1",
+            "accountId": "123456789012",
+            "apiId": "api",
+            "stage": "v1",
+            "requestId": "apigw-request",
+            "httpMethod": method,
+            "path": f"/v1{path}",
+            "resourcePath": path,
+            "protocol": "HTTP/1.1",
             "identity": {"sourceIp": "203.0.113.7", "userAgent": "pytest"},
             "authorizer": {"claims": {"sub": "sub-1", "token_use": "access"}},
         },
@@ -108,8 +116,9 @@ def app() -> APIGatewayRestResolver:
     return build_app()
 
 
-def call(app: APIGatewayRestResolver, event: dict[str, Any], context: Any = None) -> tuple[int, dict[str, Any],
-                                                                                               dict[str, list[str]]]:
+def call(
+    app: APIGatewayRestResolver, event: dict[str, Any], context: Any = None
+) -> tuple[int, dict[str, Any], dict[str, list[str]]]:
     response = handle(app, event, context or FakeContext())  # type: ignore[arg-type]
     headers = {name.lower(): list(values) for name, values in (response.get("multiValueHeaders") or {}).items()}
     for name, value in (response.get("headers") or {}).items():
@@ -140,8 +149,9 @@ def assert_fault(body: dict[str, Any]) -> None:
         ("unavailable", 503, "table throttled", []),
     ],
 )
-def test_domain_errors_become_faults(app: APIGatewayRestResolver, name: str, status: int, message: str,
-                                     errors: list[dict[str, str]]) -> None:
+def test_domain_errors_become_faults(
+    app: APIGatewayRestResolver, name: str, status: int, message: str, errors: list[dict[str, str]]
+) -> None:
     # Given a route that raises a domain error
     event = api_event("GET", f"/errors/{name}")
     # When the request is handled
@@ -236,8 +246,9 @@ def test_malformed_json_is_400(app: APIGatewayRestResolver, raw: str) -> None:
         ({"name": "", "count": 3}, "name", "string_too_short"),
     ],
 )
-def test_schema_violation_is_422_naming_the_field(app: APIGatewayRestResolver, payload: dict[str, Any], field: str,
-                                                  code: str) -> None:
+def test_schema_violation_is_422_naming_the_field(
+    app: APIGatewayRestResolver, payload: dict[str, Any], field: str, code: str
+) -> None:
     # Given well-formed JSON that breaks the body model
     event = api_event("POST", "/things", json.dumps(payload))
     # When it is handled
@@ -258,8 +269,10 @@ def test_unknown_route_is_a_404_fault(app: APIGatewayRestResolver, method: str, 
     # Then the answer is a 404 Fault about the route
     assert status == 404
     assert_fault(body)
-    assert body == {"message": "Resource Not Found",
-                    "errors": [{"resource": "Route", "field": "path", "code": "not found"}]}
+    assert body == {
+        "message": "Resource Not Found",
+        "errors": [{"resource": "Route", "field": "path", "code": "not found"}],
+    }
 
 
 def test_status_for_a_bare_domain_error_is_500() -> None:

@@ -18,11 +18,23 @@ STRIDE_EXTENSIONS = {"username", "private_profile"}
 
 def athlete(**changes: Any) -> Athlete:
     values: dict[str, Any] = {
-        "id": 123_456_789, "username": "mara", "firstname": "Mara", "lastname": "Xavier",
-        "created_at": datetime(2025, 3, 1, 8, 30, tzinfo=UTC), "updated_at": datetime(2025, 6, 2, 9, 0, tzinfo=UTC),
-        "city": "Grenoble", "state": "Isère", "country": "France", "sex": "F", "weight": 58.5, "ftp": 240,
-        "measurement_preference": "meters", "private_profile": True, "premium": True,
-        "follower_count": 12, "friend_count": 30,
+        "id": 123_456_789,
+        "username": "mara",
+        "firstname": "Mara",
+        "lastname": "Xavier",
+        "created_at": datetime(2025, 3, 1, 8, 30, tzinfo=UTC),
+        "updated_at": datetime(2025, 6, 2, 9, 0, tzinfo=UTC),
+        "city": "Grenoble",
+        "state": "Isère",
+        "country": "France",
+        "sex": "F",
+        "weight": 58.5,
+        "ftp": 240,
+        "measurement_preference": "meters",
+        "private_profile": True,
+        "premium": True,
+        "follower_count": 12,
+        "friend_count": 30,
     }
     return Athlete(**{**values, **changes})
 
@@ -55,8 +67,19 @@ def test_summary_view_is_a_strava_summary_athlete_without_private_fields() -> No
     assert strava.resource_state == 2
     assert (strava.firstname, strava.lastname, strava.city, strava.sex) == ("Mara", "Xavier", "Grenoble", "F")
     present = {name for name, value in payload.items() if value is not None}
-    assert present.isdisjoint({"weight", "ftp", "follower_count", "friend_count", "measurement_preference",
-                               "clubs", "bikes", "shoes", "private_profile"})
+    assert present.isdisjoint(
+        {
+            "weight",
+            "ftp",
+            "follower_count",
+            "friend_count",
+            "measurement_preference",
+            "clubs",
+            "bikes",
+            "shoes",
+            "private_profile",
+        }
+    )
     assert present - set(strava_model.SummaryAthlete.model_fields) <= STRIDE_EXTENSIONS
 
 

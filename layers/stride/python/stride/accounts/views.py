@@ -84,8 +84,10 @@ class AthleteUpdateRequest(BaseModel):
 
 
 class ZoneRangeView(BaseModel):
-    min: int = Field(ge=0, le=300)
-    max: int = Field(ge=-1, le=300)
+    """One zone: beats per minute for heart rate, watts for power; ``max`` -1 means open-ended."""
+
+    min: int
+    max: int
 
     @classmethod
     def from_domain(cls, zone: ZoneRange) -> ZoneRangeView:
@@ -117,11 +119,18 @@ class ZonesView(BaseModel):
         )
 
 
+class HeartRateZoneRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min: int = Field(ge=0, le=300)
+    max: int = Field(ge=-1, le=300)
+
+
 class HeartRateZonesRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     custom_zones: bool = True
-    zones: list[ZoneRangeView] = Field(min_length=5, max_length=5)
+    zones: list[HeartRateZoneRequest] = Field(min_length=5, max_length=5)
 
 
 class ZonesUpdateRequest(BaseModel):

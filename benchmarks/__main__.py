@@ -1,0 +1,82 @@
+"""`make bench`: run the measurements side by side, print the report, write .stride/bench/latest.json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from benchmarks import cloud_latency, imports, report
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = ROOT / ".stride" / "bench" / "latest.json"
+CLOUD_LOG = ROOT / ".stride" / "bench" / "cloud.log"
+# (import runs, warm-up rounds, sequential N, warm-up requests, concurrent clients, requests per client)
+FULL = {"runs": 5, "warmup": 1, "n": 100, "requests_warmup": 5, "clients": 8, "per_client": 25}
+QUICK = {"runs": 2, "warmup": 0, "n": 20, "requests_warmup": 2, "clients": 4, "per_client": 5}
+
+
+def _command(argv: list[str]) -> str:
+    executable = Path(sys.executable)
+    try:
+        shown = str(executable.relative_to(Path.cwd()))
+    except ValueError:
+        shown = str(executable)
+    return shlex.join([shown, "-m", "benchmarks", *argv])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer runs and requests (CI smoke, not comparisons)")
+    parser.add_argument("--only", choices=["imports", "cloud"], help="run one measurement only")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT})")
+    args_list = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(args_list)
+    plan = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    results: dict[str, Any] = {"meta": {
+        "command": _command(args_list), "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(), "platform": platform.platform(terse=True), "cpus": os.cpu_count(),
+        "quick": args.quick, "plan": plan,
+    }}
+
+    def progress(message: str, stream: Any = sys.stderr) -> None:
+        print(f"[bench {time.perf_counter() - started:6.1f}s] {message}", file=stream, flush=True)  # noqa: T201
+
+    if args.only in (None, "imports"):
+        found = imports.measure(ROOT, plan["runs"], plan["warmup"], progress)
+        results["import_cold_start"] = imports.to_json(found, plan["runs"], plan["warmup"])
+    if args.only in (None, "cloud"):
+        CLOUD_LOG.unlink(missing_ok=True)
+        progress(f"cloud: function and moto output goes to {CLOUD_LOG.relative_to(ROOT)}")
+        with cloud_latency.output_to(CLOUD_LOG) as console:
+            results["local_cloud"] = cloud_latency.measure(
+                plan["n"], plan["requests_warmup"], plan["clients"], plan["per_client"],
+                lambda message: progress(message, console))
+        results["local_cloud"]["log"] = str(CLOUD_LOG.relative_to(ROOT))
+    results["meta"]["duration_s"] = round(time.perf_counter() - started, 1)
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    sections = [report.header(results)]
+    if "import_cold_start" in results:
+        sections.append(report.imports_section(results["import_cold_start"]))
+    if "local_cloud" in results:
+        sections.append(report.cloud_section(results["local_cloud"]))
+        sections.append(report.cold_section(results["local_cloud"], results.get("import_cold_start")))
+    shown_out = args.out.resolve()
+    shown = shown_out.relative_to(ROOT) if shown_out.is_relative_to(ROOT) else shown_out
+    sections.append(f"Done in {results['meta']['duration_s']:.1f} s. Results: {shown}")
+    print("\n\n".join(sections), flush=True)  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
