@@ -41,11 +41,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     plan = QUICK if args.quick else FULL
     started = time.perf_counter()
-    results: dict[str, Any] = {"meta": {
-        "command": _command(args_list), "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(), "platform": platform.platform(terse=True), "cpus": os.cpu_count(),
-        "quick": args.quick, "plan": plan,
-    }}
+    results: dict[str, Any] = {
+        "meta": {
+            "command": _command(args_list),
+            "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "platform": platform.platform(terse=True),
+            "cpus": os.cpu_count(),
+            "quick": args.quick,
+            "plan": plan,
+        }
+    }
 
     def progress(message: str, stream: Any = sys.stderr) -> None:
         print(f"[bench {time.perf_counter() - started:6.1f}s] {message}", file=stream, flush=True)  # noqa: T201
@@ -58,8 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         progress(f"cloud: function and moto output goes to {CLOUD_LOG.relative_to(ROOT)}")
         with cloud_latency.output_to(CLOUD_LOG) as console:
             results["local_cloud"] = cloud_latency.measure(
-                plan["n"], plan["requests_warmup"], plan["clients"], plan["per_client"],
-                lambda message: progress(message, console))
+                plan["n"],
+                plan["requests_warmup"],
+                plan["clients"],
+                plan["per_client"],
+                lambda message: progress(message, console),
+            )
         results["local_cloud"]["log"] = str(CLOUD_LOG.relative_to(ROOT))
     results["meta"]["duration_s"] = round(time.perf_counter() - started, 1)
 
@@ -74,8 +84,14 @@ def main(argv: list[str] | None = None) -> int:
     shown_out = args.out.resolve()
     shown = shown_out.relative_to(ROOT) if shown_out.is_relative_to(ROOT) else shown_out
     sections.append(f"Done in {results['meta']['duration_s']:.1f} s. Results: {shown}")
+    # A function that cannot even be imported fails the run (that is what the CI smoke run is for).
+    measured = results.get("import_cold_start") or {}
+    entries = {**measured.get("baselines", {}), **measured.get("functions", {})}
+    failed = {name: entry["error"] for name, entry in entries.items() if entry["error"]}
+    if failed:
+        sections.append("FAILED to import: " + "; ".join(f"{name}: {error}" for name, error in failed.items()))
     print("\n\n".join(sections), flush=True)  # noqa: T201
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

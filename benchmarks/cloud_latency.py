@@ -23,10 +23,9 @@ from typing import IO, Any
 
 import requests
 
+from benchmarks.stats import summary
 from infrastructure.local_cloud.cloud import LocalCloud
 from infrastructure.local_cloud.seed import create_user, sign_in
-
-from benchmarks.stats import summary
 
 ATHLETE_PATH = "/api/v3/athlete"
 HEALTH_PATH = "/health"
@@ -110,10 +109,16 @@ def _concurrent(url: str, token: str, clients: int, per_client: int) -> dict[str
     statuses: dict[str, int] = {}
     for _, status in flat:
         statuses[str(status)] = statuses.get(str(status), 0) + 1
-    return {"clients": clients, "requests_per_client": per_client, "requests": len(flat), "ok": len(ok),
-            "statuses": statuses, "wall_s": round(wall_s, 3),
-            "throughput_rps": round(len(ok) / wall_s, 1) if wall_s > 0 else None,
-            "latency": summary(ok) if ok else None}
+    return {
+        "clients": clients,
+        "requests_per_client": per_client,
+        "requests": len(flat),
+        "ok": len(ok),
+        "statuses": statuses,
+        "wall_s": round(wall_s, 3),
+        "throughput_rps": round(len(ok) / wall_s, 1) if wall_s > 0 else None,
+        "latency": summary(ok) if ok else None,
+    }
 
 
 def _cold_starts(cloud: LocalCloud) -> dict[str, Any]:
@@ -129,7 +134,8 @@ def _cold_starts(cloud: LocalCloud) -> dict[str, Any]:
     for logical_id, values in inits.items():
         rest = values[1:]
         found[logical_id] = {
-            "invocations": invocations[logical_id], "cold_starts": len(values),
+            "invocations": invocations[logical_id],
+            "cold_starts": len(values),
             "init_ms": [round(v, 2) for v in values],
             "first_init_ms": round(values[0], 2),
             "later_inits_median_ms": round(statistics.median(rest), 2) if rest else None,
@@ -146,8 +152,17 @@ def measure(n: int, warmup: int, clients: int, per_client: int, progress: Callab
     try:
         cognito = cloud.client("cognito-idp")
         username = f"bench-{uuid.uuid4().hex[:8]}"
-        create_user(cognito, info.user_pool_id, info.user_pool_client_id, username, PASSWORD,
-                    f"{username}@bench.local", ("MEMBER",), "Bench", "Runner")
+        create_user(
+            cognito,
+            info.user_pool_id,
+            info.user_pool_client_id,
+            username,
+            PASSWORD,
+            f"{username}@bench.local",
+            ("MEMBER",),
+            "Bench",
+            "Runner",
+        )
         token = str(sign_in(cognito, info.user_pool_client_id, username, PASSWORD)["AccessToken"])
         athlete_url, health_url = f"{info.api_url}{ATHLETE_PATH}", f"{info.api_url}{HEALTH_PATH}"
         dynamodb = cloud.client("dynamodb")
@@ -196,5 +211,6 @@ def measure(n: int, warmup: int, clients: int, per_client: int, progress: Callab
         "concurrent": concurrent,
         "cold_starts": cold,
         "throttle": {"rate_rps": cloud.gateway.throttle.rate, "burst": cloud.gateway.throttle.burst}
-        if cloud.gateway is not None and cloud.gateway.throttle is not None else None,
+        if cloud.gateway is not None and cloud.gateway.throttle is not None
+        else None,
     }

@@ -27,9 +27,14 @@ DATA_STACK = ("pynamodb", "pydantic", "aws_xray_sdk", "geojson")
 PARSING_STACK = ("numpy", "pandas", "fitdecode", "lxml", "gpxpy", "PIL")
 WATCH = DATA_STACK + PARSING_STACK
 PLACEHOLDERS = {
-    "TABLE_NAME": "bench-table", "EVENT_BUS_NAME": "bench-bus", "UPLOADS_BUCKET": "bench-uploads",
-    "MEDIA_BUCKET": "bench-media", "USER_POOL_ID": "us-east-1_bench", "AVATAR_MAX_BYTES": "1",
-    "POWERTOOLS_TRACE_DISABLED": "true", "AWS_DEFAULT_REGION": "us-east-1",
+    "TABLE_NAME": "bench-table",
+    "EVENT_BUS_NAME": "bench-bus",
+    "UPLOADS_BUCKET": "bench-uploads",
+    "MEDIA_BUCKET": "bench-media",
+    "USER_POOL_ID": "us-east-1_bench",
+    "AVATAR_MAX_BYTES": "1",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "AWS_DEFAULT_REGION": "us-east-1",
 }
 # Only what an interpreter needs to run; nothing else from the caller's environment reaches the probe.
 PASSTHROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
@@ -85,11 +90,20 @@ def targets(root: Path) -> list[Target]:
     resources: dict[str, Any] = template.get("Resources", {})
     globals_fn = (template.get("Globals") or {}).get("Function") or {}
     found = [
-        Target(BASELINE_FLOOR, "(a) floor: import boto3", "baseline",
-               {"kind": "modules", "modules": ["boto3"], "watch": list(WATCH)}, _env("baseline")),
-        Target(BASELINE_REST, "(b) bare Powertools REST: boto3 + event_handler", "baseline",
-               {"kind": "modules", "modules": ["boto3", "aws_lambda_powertools.event_handler"],
-                "watch": list(WATCH)}, _env("baseline")),
+        Target(
+            BASELINE_FLOOR,
+            "(a) floor: import boto3",
+            "baseline",
+            {"kind": "modules", "modules": ["boto3"], "watch": list(WATCH)},
+            _env("baseline"),
+        ),
+        Target(
+            BASELINE_REST,
+            "(b) bare Powertools REST: boto3 + event_handler",
+            "baseline",
+            {"kind": "modules", "modules": ["boto3", "aws_lambda_powertools.event_handler"], "watch": list(WATCH)},
+            _env("baseline"),
+        ),
     ]
     for logical_id, resource in resources.items():
         if resource.get("Type") != "AWS::Serverless::Function":
@@ -100,17 +114,30 @@ def targets(root: Path) -> list[Target]:
         module, _, attribute = handler.rpartition(".")
         code_dir = (root / code_uri).resolve()
         layers = _layer_dirs(root, resources, list(properties.get("Layers") or globals_fn.get("Layers") or []))
-        probe = {"kind": "file", "path": str(code_dir / (module.replace(".", "/") + ".py")),
-                 "alias": f"lambda_{logical_id}", "attribute": attribute,
-                 "sys_path": [str(code_dir), *map(str, layers)], "watch": list(WATCH)}
-        found.append(Target(logical_id, logical_id, "function", probe, _env(module), _trigger(properties),
-                            handler, code_uri))
+        probe = {
+            "kind": "file",
+            "path": str(code_dir / (module.replace(".", "/") + ".py")),
+            "alias": f"lambda_{logical_id}",
+            "attribute": attribute,
+            "sys_path": [str(code_dir), *map(str, layers)],
+            "watch": list(WATCH),
+        }
+        found.append(
+            Target(logical_id, logical_id, "function", probe, _env(module), _trigger(properties), handler, code_uri)
+        )
     return found
 
 
 def _sample(target: Target, root: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-I", str(PROBE), json.dumps(target.probe)], cwd=root, env=target.env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-I", str(PROBE), json.dumps(target.probe)],
+        cwd=root,
+        env=target.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -123,8 +150,10 @@ def measure(root: Path, runs: int, warmup: int, progress: Callable[[str], None])
     found = targets(root)
     total = runs + warmup
     for round_no in range(total):
-        progress(f"imports: round {round_no + 1}/{total}{' (warm-up, discarded)' if round_no < warmup else ''}"
-                 f" over {len(found)} targets")
+        progress(
+            f"imports: round {round_no + 1}/{total}{' (warm-up, discarded)' if round_no < warmup else ''}"
+            f" over {len(found)} targets"
+        )
         for target in found:
             if target.error is not None:
                 continue
@@ -158,13 +187,18 @@ def to_json(found: list[Target], runs: int, warmup: int) -> dict[str, Any]:
             "error": target.error,
         }
         if target.kind == "function":
-            data.update(handler=target.handler, code_uri=target.code_uri, trigger=target.trigger,
-                        env={k: v for k, v in target.env.items() if k not in PASSTHROUGH})
+            data.update(
+                handler=target.handler,
+                code_uri=target.code_uri,
+                trigger=target.trigger,
+                env={k: v for k, v in target.env.items() if k not in PASSTHROUGH},
+            )
         return data
 
     return {
         "method": "median of fresh `python -I` processes; only the module load is timed",
-        "runs": runs, "warmup_runs": warmup,
+        "runs": runs,
+        "warmup_runs": warmup,
         "baselines": {t.key: entry(t) for t in found if t.kind == "baseline"},
         "functions": {t.key: entry(t) for t in found if t.kind == "function"},
     }

@@ -11,12 +11,14 @@ from benchmarks.stats import fmt_ms, fmt_ratio, ratio, table
 def header(results: dict[str, Any]) -> str:
     meta = results["meta"]
     mode = "quick (smoke only, not for comparison)" if meta["quick"] else "full"
-    return "\n".join([
-        "Stride benchmarks",
-        f"  command    {meta['command']}",
-        f"  timestamp  {meta['timestamp']}",
-        f"  host       Python {meta['python']} on {meta['platform']}, {meta['cpus']} CPUs; {mode} run",
-    ])
+    return "\n".join(
+        [
+            "Stride benchmarks",
+            f"  command    {meta['command']}",
+            f"  timestamp  {meta['timestamp']}",
+            f"  host       Python {meta['python']} on {meta['platform']}, {meta['cpus']} CPUs; {mode} run",
+        ]
+    )
 
 
 def imports_section(data: dict[str, Any]) -> str:
@@ -29,16 +31,37 @@ def imports_section(data: dict[str, Any]) -> str:
         if entry["error"]:
             rows.append([entry["label"], entry.get("trigger", "baseline"), "ERROR", "", "", "", "", entry["error"]])
             continue
-        rows.append([entry["label"], entry.get("trigger", "baseline"), fmt_ms(entry["median_ms"]),
-                     fmt_ms(entry["min_ms"]), fmt_ratio(entry["ratio_to_powertools_rest"]), entry["modules_loaded"],
-                     data_stack, parsing])
+        rows.append(
+            [
+                entry["label"],
+                entry.get("trigger", "baseline"),
+                fmt_ms(entry["median_ms"]),
+                fmt_ms(entry["min_ms"]),
+                fmt_ratio(entry["ratio_to_powertools_rest"]),
+                entry["modules_loaded"],
+                data_stack,
+                parsing,
+            ]
+        )
     warmup = f", {data['warmup_runs']} warm-up round discarded" if data["warmup_runs"] else ""
     lines = [
         f"1. Cold-start import cost (median of {data['runs']} fresh `python -I` processes each{warmup};"
         " only the handler module load is timed)",
         "",
-        table(["target", "trigger", "median ms", "min ms", "vs (b)", "modules", "data stack imported",
-               "parsing stack imported"], rows, right=(2, 3, 4, 5)),
+        table(
+            [
+                "target",
+                "trigger",
+                "median ms",
+                "min ms",
+                "vs (b)",
+                "modules",
+                "data stack imported",
+                "parsing stack imported",
+            ],
+            rows,
+            right=(2, 3, 4, 5),
+        ),
         "",
         f"  vs (b): median / baseline (b). Baseline (a) is {fmt_ratio(_baseline_ratio(data))} of (b).",
         f"  data stack: {', '.join(DATA_STACK)}; parsing stack: {', '.join(PARSING_STACK)}.",
@@ -53,17 +76,27 @@ def _baseline_ratio(data: dict[str, Any]) -> float | None:
 def cloud_section(data: dict[str, Any]) -> str:
     seq = data["sequential"]
     athlete = seq["athlete"]
-    labels = {"athlete": "GET /api/v3/athlete (gateway + function)",
-              "function_duration": "  of which GetAthleteFunction Duration",
-              "health": "(floor) GET /health (gateway, no function)",
-              "get_item": "(floor) DynamoDB GetItem direct to moto"}
+    labels = {
+        "athlete": "GET /api/v3/athlete (gateway + function)",
+        "function_duration": "  of which GetAthleteFunction Duration",
+        "health": "(floor) GET /health (gateway, no function)",
+        "get_item": "(floor) DynamoDB GetItem direct to moto",
+    }
     rows = []
     for key, label in labels.items():
         entry = seq[key]
-        rows.append([label, entry["n"], fmt_ms(entry["p50_ms"], 2), fmt_ms(entry["p95_ms"], 2),
-                     fmt_ms(entry["p99_ms"], 2), fmt_ms(entry["mean_ms"], 2),
-                     fmt_ratio(ratio(athlete["p50_ms"], entry["p50_ms"])),
-                     fmt_ratio(ratio(athlete["p95_ms"], entry["p95_ms"]))])
+        rows.append(
+            [
+                label,
+                entry["n"],
+                fmt_ms(entry["p50_ms"], 2),
+                fmt_ms(entry["p95_ms"], 2),
+                fmt_ms(entry["p99_ms"], 2),
+                fmt_ms(entry["mean_ms"], 2),
+                fmt_ratio(ratio(athlete["p50_ms"], entry["p50_ms"])),
+                fmt_ratio(ratio(athlete["p95_ms"], entry["p95_ms"])),
+            ]
+        )
     concurrent = data["concurrent"]
     latency = concurrent["latency"] or {}
     not_ok = {status: count for status, count in concurrent["statuses"].items() if status != "200"}
@@ -72,8 +105,11 @@ def cloud_section(data: dict[str, Any]) -> str:
         f"2. Local-cloud request latency (sequential, one keep-alive session, N={athlete['n']} each after"
         f" {data['warmup_requests']} warm-up)",
         "",
-        table(["measurement", "n", "p50 ms", "p95 ms", "p99 ms", "mean ms", "athlete/this p50",
-               "athlete/this p95"], rows, right=(1, 2, 3, 4, 5, 6, 7)),
+        table(
+            ["measurement", "n", "p50 ms", "p95 ms", "p99 ms", "mean ms", "athlete/this p50", "athlete/this p95"],
+            rows,
+            right=(1, 2, 3, 4, 5, 6, 7),
+        ),
         "",
         f"  concurrency: {concurrent['clients']} clients x {concurrent['requests_per_client']} GET /api/v3/athlete"
         f" = {concurrent['ok']}/{concurrent['requests']} OK in {concurrent['wall_s']:.2f} s"
@@ -91,13 +127,35 @@ def cold_section(data: dict[str, Any], imports: dict[str, Any] | None) -> str:
     rows = []
     for logical_id, entry in sorted(data["cold_starts"].items()):
         probe = ((imports or {}).get("functions", {}).get(logical_id) or {}).get("median_ms")
-        rows.append([logical_id, entry["invocations"], entry["cold_starts"], fmt_ms(entry["first_init_ms"]),
-                     fmt_ms(entry["later_inits_median_ms"]), fmt_ms(entry["later_inits_max_ms"]), fmt_ms(probe)])
-    return "\n".join([
-        "3. Cold starts seen by the local cloud (Init Duration from REPORT lines)",
-        "",
-        table(["function", "invocations", "cold starts", "first init ms", "later inits median ms",
-               "later inits max ms", "import probe ms (1.)"], rows, right=(1, 2, 3, 4, 5, 6)),
-        "",
-        "  later inits are the environments added for the concurrent clients, started together on the same CPUs.",
-    ])
+        rows.append(
+            [
+                logical_id,
+                entry["invocations"],
+                entry["cold_starts"],
+                fmt_ms(entry["first_init_ms"]),
+                fmt_ms(entry["later_inits_median_ms"]),
+                fmt_ms(entry["later_inits_max_ms"]),
+                fmt_ms(probe),
+            ]
+        )
+    return "\n".join(
+        [
+            "3. Cold starts seen by the local cloud (Init Duration from REPORT lines)",
+            "",
+            table(
+                [
+                    "function",
+                    "invocations",
+                    "cold starts",
+                    "first init ms",
+                    "later inits median ms",
+                    "later inits max ms",
+                    "import probe ms (1.)",
+                ],
+                rows,
+                right=(1, 2, 3, 4, 5, 6),
+            ),
+            "",
+            "  later inits are the environments added for the concurrent clients, started together on the same CPUs.",
+        ]
+    )
