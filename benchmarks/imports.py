@@ -1,7 +1,8 @@
 """Measurement 1: cold-start import cost of every function in template.yaml, against two baselines.
 
-Each sample is a fresh interpreter (``python -I benchmarks/_probe.py``) with placeholder settings, the function's
-CodeUri and its layer's ``python/`` folder on ``sys.path``, timing only the load of the handler module by file.
+Each sample is a fresh interpreter (``python -I benchmarks/_probe.py``) with placeholder settings, the variables the
+Lambda runtime always sets (``LAMBDA_TASK_ROOT``, ``_HANDLER``, ...), the function's CodeUri and its layer's
+``python/`` folder on ``sys.path``, timing only the load of the handler module by file.
 Samples are taken round-robin over all targets so that machine noise spreads evenly, and the median is kept.
 """
 
@@ -36,6 +37,17 @@ PLACEHOLDERS = {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
+# What the Lambda runtime itself sets in every execution environment (the local cloud's workers set it too). It is
+# not cosmetic: aws_xray_sdk builds its global recorder at import and, without LAMBDA_TASK_ROOT, picks the
+# centralized sampler, which creates a botocore session (a few hundred ms) that a real cold start never pays.
+LAMBDA_RUNTIME = (
+    "LAMBDA_TASK_ROOT",
+    "_HANDLER",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_REGION",
+)
 # Only what an interpreter needs to run; nothing else from the caller's environment reaches the probe.
 PASSTHROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
 BASELINE_FLOOR = "boto3"
@@ -55,6 +67,7 @@ class Target:
     samples_ms: list[float] = field(default_factory=list)
     modules: int = 0
     heavy: list[str] = field(default_factory=list)
+    paired_ratios: list[float] = field(default_factory=list)  # this sample / the baseline (b) sample beside it
     error: str | None = None
 
     @property
@@ -62,9 +75,16 @@ class Target:
         return statistics.median(self.samples_ms) if self.samples_ms else None
 
 
-def _env(service: str) -> dict[str, str]:
+def _env(service: str, task_root: Path, handler: str, function_name: str, memory_mb: int) -> dict[str, str]:
     base = {name: os.environ[name] for name in PASSTHROUGH if name in os.environ}
-    return {**base, **PLACEHOLDERS, "POWERTOOLS_SERVICE_NAME": service}
+    runtime = dict(
+        zip(
+            LAMBDA_RUNTIME,
+            (str(task_root), handler, function_name, "$LATEST", str(memory_mb), PLACEHOLDERS["AWS_DEFAULT_REGION"]),
+            strict=True,
+        )
+    )
+    return {**base, **PLACEHOLDERS, **runtime, "POWERTOOLS_SERVICE_NAME": service}
 
 
 def _trigger(properties: dict[str, Any]) -> str:
@@ -95,14 +115,14 @@ def targets(root: Path) -> list[Target]:
             "(a) floor: import boto3",
             "baseline",
             {"kind": "modules", "modules": ["boto3"], "watch": list(WATCH)},
-            _env("baseline"),
+            _env("baseline", root, "baseline.handler", "bench-baseline", 128),
         ),
         Target(
             BASELINE_REST,
             "(b) bare Powertools REST: boto3 + event_handler",
             "baseline",
             {"kind": "modules", "modules": ["boto3", "aws_lambda_powertools.event_handler"], "watch": list(WATCH)},
-            _env("baseline"),
+            _env("baseline", root, "baseline.handler", "bench-baseline", 128),
         ),
     ]
     for logical_id, resource in resources.items():
@@ -122,9 +142,9 @@ def targets(root: Path) -> list[Target]:
             "sys_path": [str(code_dir), *map(str, layers)],
             "watch": list(WATCH),
         }
-        found.append(
-            Target(logical_id, logical_id, "function", probe, _env(module), _trigger(properties), handler, code_uri)
-        )
+        memory_mb = int(properties.get("MemorySize") or globals_fn.get("MemorySize") or 128)
+        env = _env(module, code_dir, handler, f"bench-{logical_id}", memory_mb)
+        found.append(Target(logical_id, logical_id, "function", probe, env, _trigger(properties), handler, code_uri))
     return found
 
 
@@ -146,29 +166,50 @@ def _sample(target: Target, root: Path) -> dict[str, Any]:
     return answer
 
 
+def _record(target: Target, root: Path, keep: bool) -> float | None:
+    """One sample of ``target``; kept (and returned) unless it is a warm-up. An error retires the target."""
+    if target.error is not None:
+        return None
+    answer = _sample(target, root)
+    if "error" in answer:
+        target.error = str(answer["error"])
+        return None
+    if not keep:
+        return None
+    target.samples_ms.append(float(answer["ms"]))
+    target.modules, target.heavy = int(answer["modules"]), list(answer["heavy"])
+    return target.samples_ms[-1]
+
+
 def measure(root: Path, runs: int, warmup: int, progress: Callable[[str], None]) -> list[Target]:
+    """Rounds over all targets; every target's sample is paired with a baseline (b) sample taken right next to it.
+
+    This machine's speed drifts by tens of percent within seconds (shared CPUs), so a ratio of two medians taken
+    at different moments is noisy; the median of paired ratios is not. The pair order alternates between rounds.
+    """
     found = targets(root)
+    rest = next(t for t in found if t.key == BASELINE_REST)
     total = runs + warmup
     for round_no in range(total):
+        keep = round_no >= warmup
         progress(
-            f"imports: round {round_no + 1}/{total}{' (warm-up, discarded)' if round_no < warmup else ''}"
-            f" over {len(found)} targets"
+            f"imports: round {round_no + 1}/{total}{'' if keep else ' (warm-up, discarded)'}"
+            f" over {len(found) - 1} targets, each paired with baseline (b)"
         )
         for target in found:
-            if target.error is not None:
+            if target is rest:
                 continue
-            answer = _sample(target, root)
-            if "error" in answer:
-                target.error = str(answer["error"])
-                continue
-            if round_no >= warmup:
-                target.samples_ms.append(float(answer["ms"]))
-                target.modules, target.heavy = int(answer["modules"]), list(answer["heavy"])
+            if round_no % 2 == 0:
+                reference, value = _record(rest, root, keep), _record(target, root, keep)
+            else:
+                value, reference = _record(target, root, keep), _record(rest, root, keep)
+            if value is not None and reference:
+                target.paired_ratios.append(value / reference)
+    rest.paired_ratios = [1.0] * len(rest.samples_ms)
     return found
 
 
 def to_json(found: list[Target], runs: int, warmup: int) -> dict[str, Any]:
-    rest = next(t for t in found if t.key == BASELINE_REST).median_ms
     floor = next(t for t in found if t.key == BASELINE_FLOOR).median_ms
 
     def entry(target: Target) -> dict[str, Any]:
@@ -182,8 +223,11 @@ def to_json(found: list[Target], runs: int, warmup: int) -> dict[str, Any]:
             "modules_loaded": target.modules,
             "heavy_modules": {name: name in target.heavy for name in WATCH},
             "parsing_stack_imported": [name for name in PARSING_STACK if name in target.heavy],
-            "ratio_to_boto3": _round(median / floor if median and floor else None),
-            "ratio_to_powertools_rest": _round(median / rest if median and rest else None),
+            "ratio_to_powertools_rest": _round(
+                statistics.median(target.paired_ratios) if target.paired_ratios else None
+            ),
+            "paired_ratios": [round(r, 3) for r in target.paired_ratios],
+            "ratio_to_boto3_medians": _round(median / floor if median and floor else None),
             "error": target.error,
         }
         if target.kind == "function":
@@ -196,7 +240,8 @@ def to_json(found: list[Target], runs: int, warmup: int) -> dict[str, Any]:
         return data
 
     return {
-        "method": "median of fresh `python -I` processes; only the module load is timed",
+        "method": "median of fresh `python -I` processes, only the module load timed; ratio_to_powertools_rest is"
+        " the median of per-sample ratios to a baseline (b) sample taken right beside it",
         "runs": runs,
         "warmup_runs": warmup,
         "baselines": {t.key: entry(t) for t in found if t.kind == "baseline"},
