@@ -12,12 +12,12 @@ import sys
 
 import boto3
 
-from infrastructure.local_cloud.cloud import CREDENTIALS, ROOT
+from infrastructure.local_cloud.cloud import CREDENTIALS, STATE_DIR, STATE_FILE
 from infrastructure.local_cloud.seed import create_user, sign_in
 
 
 def _local() -> dict[str, str]:
-    state = ROOT / ".stride" / "local.json"
+    state = STATE_DIR / STATE_FILE
     if not state.exists():
         sys.exit("the local cloud is not running: start it with `make run`")
     return dict(json.loads(state.read_text()))

@@ -1,14 +1,11 @@
 """POST /api/v3/athlete/avatar (extension): a presigned S3 POST for a new profile picture."""
 
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from stride.accounts import avatars
 from stride.accounts.views import AvatarUploadView
-from stride.http import handle, make_resolver
+from stride.http import api_handler, make_resolver
 from stride.http.auth import current_caller
 from stride.http.faults import error_responses
-from stride.observability import logger, metrics, tracer
+from stride.observability import logger
 
 app = make_resolver()
 
@@ -33,8 +30,4 @@ def create_avatar_upload() -> AvatarUploadView:
     )
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics(capture_cold_start_metric=True)
-def handler(event: dict, context: LambdaContext) -> dict:
-    return handle(app, event, context)
+handler = api_handler(app)

@@ -3,17 +3,15 @@
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from stride.accounts import avatars, service
 from stride.accounts.views import AthleteUpdateRequest, AthleteView
 from stride.errors import ErrorDetail, InvalidInputError
-from stride.http import handle, make_resolver
+from stride.http import api_handler, make_resolver
 from stride.http.auth import current_caller
 from stride.http.faults import error_responses
-from stride.observability import logger, metrics, tracer
+from stride.observability import logger
 
 app = make_resolver()
 
@@ -56,11 +54,7 @@ def update_athlete(
     athlete, detail = service.update_profile(
         caller, merged.model_dump(exclude_unset=True), correlation_id=logger.get_correlation_id()
     )
-    return AthleteView.from_domain(athlete, detail, avatars.view_url(athlete.avatar_key))
+    return AthleteView.from_domain(athlete, detail, avatars.picture_url(athlete))
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics(capture_cold_start_metric=True)
-def handler(event: dict, context: LambdaContext) -> dict:
-    return handle(app, event, context)
+handler = api_handler(app)

@@ -9,7 +9,7 @@ import signal
 import threading
 from dataclasses import asdict
 
-from infrastructure.local_cloud.cloud import ROOT, LocalCloud
+from infrastructure.local_cloud.cloud import STATE_DIR, LocalCloud
 from infrastructure.local_cloud.seed import DEMO_PASSWORD, seed
 
 
@@ -23,9 +23,7 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for noisy in ("werkzeug", "botocore", "samtranslator"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    cloud = LocalCloud(
-        host=args.host, api_port=args.port, moto_port=args.moto_port, state_file=ROOT / ".stride" / "local.json"
-    )
+    cloud = LocalCloud(host=args.host, api_port=args.port, moto_port=args.moto_port, state_dir=STATE_DIR)
     info = cloud.start()
     print(json.dumps(asdict(info), indent=2), flush=True)  # noqa: T201 - the operator reads this
     if not args.no_seed:

@@ -27,6 +27,9 @@ from infrastructure.local_cloud.triggers import AsyncInvoker, QueueDelivery, Str
 
 log = logging.getLogger("stride.local_cloud")
 ROOT = Path(__file__).resolve().parents[2]
+STATE_DIR = ROOT / ".stride"
+STATE_FILE = "local.json"
+FUNCTIONS_FILE = "functions.json"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 
 
@@ -64,7 +67,7 @@ class LocalCloud:
         region: str = "us-east-1",
         stage: str = "local",
         retry_delays: tuple[float, ...] = (1.0, 2.0),
-        state_file: Path | None = None,
+        state_dir: Path | None = None,
     ) -> None:
         self.root = root
         self.extra_templates = extra_templates or []
@@ -72,7 +75,7 @@ class LocalCloud:
         self.api_port = api_port if api_port else free_port(host)
         self.moto_port = moto_port if moto_port else free_port(host)
         self.retry_delays = retry_delays
-        self.state_file = state_file
+        self.state_dir = state_dir
         self.endpoint_url = f"http://{host}:{self.moto_port}"
         self.reports: list[Report] = []
         self.pools: dict[str, FunctionPool] = {}
@@ -126,9 +129,8 @@ class LocalCloud:
         self.api_port = self.gateway.serve(self.host, self.api_port)
         self._start_triggers()
         self.info = self._info()
-        if self.state_file is not None:
-            self.state_file.parent.mkdir(parents=True, exist_ok=True)
-            self.state_file.write_text(json.dumps(asdict(self.info), indent=2) + "\n")
+        if self.state_dir is not None:
+            self._write_state(self.state_dir)
         log.info("local cloud up in %.1f s", time.perf_counter() - started)
         return self.info
 
@@ -141,8 +143,9 @@ class LocalCloud:
         self._executor.shutdown(wait=False, cancel_futures=True)
         if self._moto is not None:
             self._moto.stop()
-        if self.state_file is not None:
-            self.state_file.unlink(missing_ok=True)
+        if self.state_dir is not None:
+            for name in (STATE_FILE, FUNCTIONS_FILE):
+                (self.state_dir / name).unlink(missing_ok=True)
 
     def __enter__(self) -> LocalCloud:
         self.start()
@@ -214,8 +217,16 @@ class LocalCloud:
             swagger_url=f"{api_url}/docs",
         )
 
-    def function_env(self, logical_id: str) -> dict[str, str]:
-        return dict(self.pools[logical_id].spec.environment)
+    def _write_state(self, folder: Path) -> None:
+        """`local.json` for clients; `functions.json` (each function as resolved here) for `make invoke`."""
+        assert self.info is not None
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / STATE_FILE).write_text(json.dumps(asdict(self.info), indent=2) + "\n")
+        functions = {
+            logical_id: pool.spec.worker_spec() | {"timeout_s": pool.spec.timeout_s}
+            for logical_id, pool in self.pools.items()
+        }
+        (folder / FUNCTIONS_FILE).write_text(json.dumps(functions, indent=2) + "\n")
 
     def openapi_document(self) -> bytes:
         """Generated from the code (in a separate process: handler modules read settings at import)."""

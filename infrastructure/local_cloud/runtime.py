@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import multiprocessing
@@ -215,7 +214,3 @@ class FunctionPool:
             workers, self._all, self._idle = list(self._all), [], []
         for env in workers:
             env.stop()
-
-
-def json_safe(payload: Any) -> str:
-    return json.dumps(payload, default=str)

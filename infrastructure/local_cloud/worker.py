@@ -14,6 +14,7 @@ import sys
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -48,27 +49,32 @@ def _max_memory_mb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
-def serve(conn: Connection, spec: dict[str, Any]) -> None:
-    """Child-process entry point: init (import the handler), then answer invocations until told to stop."""
+def load_handler(spec: dict[str, Any]) -> tuple[Callable[[Any, Any], Any], float]:
+    """Set the function's environment and import its handler module by file, under its own name, as Lambda
+    does (so a module that imports a sibling by accident fails here). Returns the handler and the init ms."""
     os.environ.update(spec["environment"])
     for folder in reversed([spec["code_dir"], *spec["layer_dirs"]]):
         sys.path.insert(0, folder)
     module_name, _, function_name = spec["handler"].rpartition(".")
     started = time.perf_counter()
+    path = Path(spec["code_dir"]) / (module_name.replace(".", "/") + ".py")
+    module_spec = importlib.util.spec_from_file_location(spec["module_alias"], path)
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[spec["module_alias"]] = module
+    module_spec.loader.exec_module(module)
+    return getattr(module, function_name), (time.perf_counter() - started) * 1000
+
+
+def serve(conn: Connection, spec: dict[str, Any]) -> None:
+    """Child-process entry point: init (import the handler), then answer invocations until told to stop."""
     try:
-        # Loaded by file under its own name, as Lambda does: a module that imports a sibling by accident fails here.
-        path = Path(spec["code_dir"]) / (module_name.replace(".", "/") + ".py")
-        module_spec = importlib.util.spec_from_file_location(spec["module_alias"], path)
-        if module_spec is None or module_spec.loader is None:
-            raise ImportError(f"cannot load {path}")
-        module = importlib.util.module_from_spec(module_spec)
-        sys.modules[spec["module_alias"]] = module
-        module_spec.loader.exec_module(module)
-        handler = getattr(module, function_name)
+        handler, init_ms = load_handler(spec)
     except Exception as exc:  # an init error is reported to the caller like Lambda's Runtime.ImportModuleError
         conn.send(("init_error", _error(exc, "Runtime.ImportModuleError")))
         return
-    conn.send(("init", (time.perf_counter() - started) * 1000))
+    conn.send(("init", init_ms))
     while True:
         try:
             message = conn.recv()

@@ -20,13 +20,14 @@ _counter = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def cloud() -> Iterator[LocalCloud]:
+def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     local = LocalCloud(
         extra_templates=[ROOT / "tests" / "fixtures" / "faulty" / "template.yaml"],
         api_port=None,
         moto_port=None,
         retry_delays=(0.05, 0.1),
+        state_dir=tmp_path_factory.mktemp("stride-state"),
     )
     local.start()
     yield local

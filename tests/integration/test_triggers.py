@@ -67,6 +67,9 @@ def test_a_file_that_is_not_an_image_is_rejected_and_removed(cloud: LocalCloud, 
 
     wait_for(gone)
     assert user.get("/api/v3/athlete").json()["profile"] is None
+    # Kept for support under rejected/, which the bucket's lifecycle rule empties after 7 days
+    kept = s3.get_object(Bucket=cloud.info.media_bucket, Key=f"rejected/{key}")["Body"].read()
+    assert kept == b"<svg onload=alert(1)>"
 
 
 def test_failing_consumer_is_retried_then_dead_lettered_then_replayed(cloud: LocalCloud) -> None:

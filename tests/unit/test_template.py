@@ -62,11 +62,15 @@ def test_handler_module_exists_and_defines_handler(name: str) -> None:
     resource = FUNCTIONS[name]
     # When its Handler is looked up under its CodeUri
     module_file = _module_file(resource)
-    # Then the file exists and defines the named function at top level
+    # Then the file exists and defines the named function at top level (a def, or `handler = api_handler(app)`)
     assert module_file.is_file(), f"{name}: {module_file} is missing"
     function_name = resource["Properties"]["Handler"].rsplit(".", 1)[1]
     tree = ast.parse(module_file.read_text())
-    assert function_name in {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    defined |= {
+        t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)
+    }
+    assert function_name in defined
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))

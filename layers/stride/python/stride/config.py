@@ -24,14 +24,6 @@ class MediaSettings(BaseModel):
     avatar_max_bytes: int = Field(gt=0)
 
 
-class UploadSettings(BaseModel):
-    uploads_bucket: str = Field(min_length=1)
-
-
-class IdentitySettings(BaseModel):
-    user_pool_id: str = Field(min_length=1)
-
-
 class ConfigurationError(RuntimeError):
     """A required environment variable is missing or malformed: a deployment bug, not a user error."""
 
@@ -60,13 +52,3 @@ def bus_settings() -> BusSettings:
 @cache
 def media_settings() -> MediaSettings:
     return _load(MediaSettings)
-
-
-@cache
-def upload_settings() -> UploadSettings:
-    return _load(UploadSettings)
-
-
-@cache
-def identity_settings() -> IdentitySettings:
-    return _load(IdentitySettings)

@@ -20,6 +20,7 @@ class StrideError(Exception):
 
     message: str
     details: list[ErrorDetail] = field(default_factory=list)
+    retry_after: int | None = None  # seconds; set when retrying later can succeed
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -27,6 +28,14 @@ class StrideError(Exception):
     @classmethod
     def about(cls, message: str, resource: str, field_name: str, code: str) -> StrideError:
         return cls(message, [ErrorDetail(resource, field_name, code)])
+
+
+class MalformedRequestError(StrideError):
+    """The request cannot be read at all (not JSON, a header over its limit)."""
+
+
+class UnauthenticatedError(StrideError):
+    """No verified identity reached the function (the authorizer should have refused the call first)."""
 
 
 class InvalidInputError(StrideError):
@@ -50,9 +59,7 @@ class PayloadTooLargeError(StrideError):
 
 
 class RateLimitedError(StrideError):
-    """The caller is over a rate limit; ``retry_after`` is in seconds."""
-
-    retry_after: int = 1
+    """The caller is over a rate limit; ``retry_after`` says when to come back (1 s if unset)."""
 
 
 class DependencyUnavailableError(StrideError):

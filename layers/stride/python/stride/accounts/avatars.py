@@ -10,8 +10,11 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from stride import ids
+from stride.accounts.models import Athlete
+from stride.accounts.service import get_repository
 from stride.config import media_settings
 from stride.errors import ConflictError
 from stride.observability import logger, metrics
@@ -21,6 +24,7 @@ from stride.store.athletes import AthleteRepository
 PRESIGN_SECONDS = 900
 VIEW_URL_SECONDS = 86_400
 AVATAR_PREFIX = "avatars/"
+REJECTED_PREFIX = "rejected/"  # template.yaml's ExpireRejectedAvatars rule deletes these after 7 days
 _KEY = re.compile(r"^avatars/(?P<athlete>\d{1,19})/(?P<picture>\d{1,19})$")
 # Magic numbers of the formats we accept; the bytes decide, never the name or the declared type.
 _SIGNATURES: tuple[tuple[str, bytes, int], ...] = (
@@ -50,7 +54,7 @@ def create_upload(caller: Caller, s3: Any | None = None) -> PresignedUpload:
     require_scope(caller, "profile:write")
     settings = media_settings()
     picture_id = ids.new_id()
-    key = f"{AVATAR_PREFIX}{caller.athlete_id}/{picture_id}"
+    key = picture_key(caller.athlete_id, picture_id)
     post = (s3 or _s3()).generate_presigned_post(
         Bucket=settings.media_bucket,
         Key=key,
@@ -67,12 +71,18 @@ def create_upload(caller: Caller, s3: Any | None = None) -> PresignedUpload:
     )
 
 
-def view_url(avatar_key: str | None, s3: Any | None = None) -> str | None:
-    """A time-limited URL to an accepted picture (the bucket stays private)."""
-    if not avatar_key:
+def picture_key(athlete_id: int, picture_id: int) -> str:
+    """Where a profile picture lives in the media bucket (the only place this key is built)."""
+    return f"{AVATAR_PREFIX}{athlete_id}/{picture_id}"
+
+
+def picture_url(athlete: Athlete, s3: Any | None = None) -> str | None:
+    """A time-limited URL to the athlete's accepted picture (the bucket stays private)."""
+    if athlete.avatar_picture_id is None:
         return None
+    key = picture_key(athlete.id, athlete.avatar_picture_id)
     url: str = (s3 or _s3()).generate_presigned_url(
-        "get_object", Params={"Bucket": media_settings().media_bucket, "Key": avatar_key}, ExpiresIn=VIEW_URL_SECONDS
+        "get_object", Params={"Bucket": media_settings().media_bucket, "Key": key}, ExpiresIn=VIEW_URL_SECONDS
     )
     return url
 
@@ -87,8 +97,9 @@ def sniff_image_type(head: bytes) -> str | None:
 def process_uploaded(bucket: str, key: str, repository: AthleteRepository | None = None, s3: Any | None = None) -> str:
     """Check one uploaded picture and put it on the profile. Returns the outcome; raises on infrastructure faults.
 
-    A picture that is too large or not an image is deleted (the user's fault: no retry). Replays are harmless:
-    the profile only moves to a newer picture.
+    A picture that is too large or not an image is moved under ``rejected/`` (the user's fault: no retry), where
+    the bucket's lifecycle rule keeps it 7 days for support. Replays are harmless: the profile only moves to a
+    newer picture.
     """
     match = _KEY.match(key)
     if not match:
@@ -98,7 +109,7 @@ def process_uploaded(bucket: str, key: str, repository: AthleteRepository | None
     athlete_id, picture_id = int(match["athlete"]), int(match["picture"])
     try:
         head = client.head_object(Bucket=bucket, Key=key)
-    except client.exceptions.ClientError as exc:
+    except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
             logger.info("avatar already gone", picture_id=picture_id)
             return "gone"
@@ -110,9 +121,9 @@ def process_uploaded(bucket: str, key: str, repository: AthleteRepository | None
     first_bytes = client.get_object(Bucket=bucket, Key=key, Range="bytes=0-15")["Body"].read()
     if sniff_image_type(first_bytes) is None:
         return _reject(client, bucket, key, picture_id, "type")
-    repo = repository or AthleteRepository()
+    repo = repository or get_repository()
     try:
-        repo.set_avatar(athlete_id, key, key)
+        repo.set_avatar(athlete_id, picture_id)
     except ConflictError:
         logger.info("avatar superseded or athlete gone", picture_id=picture_id)
         return "superseded"
@@ -122,6 +133,7 @@ def process_uploaded(bucket: str, key: str, repository: AthleteRepository | None
 
 
 def _reject(client: Any, bucket: str, key: str, picture_id: int, reason: str) -> str:
+    client.copy_object(Bucket=bucket, Key=REJECTED_PREFIX + key, CopySource={"Bucket": bucket, "Key": key})
     client.delete_object(Bucket=bucket, Key=key)
     metrics.add_metric(name="AvatarRejected", unit="Count", value=1)
     logger.info("avatar rejected", picture_id=picture_id, reason=reason)

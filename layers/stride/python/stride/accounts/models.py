@@ -27,7 +27,7 @@ class Athlete:
     measurement_preference: MeasurementPreference = "meters"
     private_profile: bool = False
     premium: bool = False
-    avatar_key: str | None = None
+    avatar_picture_id: int | None = None
     follower_count: int = 0
     friend_count: int = 0
     revision: int = 1

@@ -29,10 +29,6 @@ def get_repository() -> AthleteRepository:
     return AthleteRepository()
 
 
-def _publish_default(events: list[DomainEvent]) -> None:
-    publisher.publish(events)
-
-
 @tracer.capture_method(capture_response=False)
 def resolve_caller(
     identity: Identity,
@@ -74,12 +70,8 @@ def _create_athlete(identity: Identity, lookup_attributes: AttributeLookup, repo
             raise
         return existing
     logger.info("athlete created", athlete_id=athlete.id)
-    _try_publish([AthleteCreatedEvent(athlete_id=athlete.id)])
+    publisher.publish([AthleteCreatedEvent(athlete_id=athlete.id)])
     return athlete.id
-
-
-def _try_publish(events: list[DomainEvent], publish: Publish | None = None) -> None:
-    (publish or _publish_default)(events)
 
 
 @tracer.capture_method(capture_response=False)
@@ -118,13 +110,12 @@ def update_profile(
         return get_own_profile(caller, repo)
     athlete = repo.update(caller.athlete_id, changes)
     athlete.premium = "PREMIUM" in caller.groups
-    _try_publish(
+    (publish or publisher.publish)(
         [
             AthleteUpdatedEvent(
                 athlete_id=athlete.id, changed=sorted(changes), revision=athlete.revision, correlation_id=correlation_id
             )
-        ],
-        publish,
+        ]
     )
     return athlete, profile_detail(caller, athlete.id, athlete.private_profile)
 

@@ -8,12 +8,8 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from stride.accounts import identity_provider, service
 from stride.accounts.models import Identity
-from stride.errors import StrideError
+from stride.errors import UnauthenticatedError
 from stride.policy import Caller
-
-
-class UnauthenticatedError(StrideError):
-    """No verified claims reached the function: a wiring bug (the authorizer should have answered 401)."""
 
 
 def parse_groups(raw: Any) -> frozenset[str]:

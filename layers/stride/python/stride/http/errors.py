@@ -11,15 +11,19 @@ from stride.errors import (
     ErrorDetail,
     ForbiddenError,
     InvalidInputError,
+    MalformedRequestError,
     NotFoundError,
     PayloadTooLargeError,
     RateLimitedError,
     StrideError,
+    UnauthenticatedError,
 )
 from stride.http.faults import fault_response
 from stride.observability import logger
 
 _STATUS: list[tuple[type[StrideError], int, str]] = [
+    (MalformedRequestError, 400, "Bad Request"),
+    (UnauthenticatedError, 401, "Authorization Error"),
     (InvalidInputError, 422, "Unprocessable Entity"),
     (NotFoundError, 404, "Resource Not Found"),
     (ForbiddenError, 403, "Forbidden"),
@@ -37,6 +41,18 @@ def status_for(error: StrideError) -> tuple[int, str]:
     return 500, "Internal Error"
 
 
+def fault_for(error: StrideError) -> Response[str]:
+    """The Fault answer for a domain error (also used outside route resolution, by ``stride.http.resolver``)."""
+    status, title = status_for(error)
+    retry_after = error.retry_after
+    if retry_after is None and isinstance(error, RateLimitedError | DependencyUnavailableError):
+        retry_after = 1
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+    if status >= 500:
+        logger.warning("dependency unavailable", error_type=type(error).__name__)
+    return fault_response(status, error.message or title, error.details, headers)
+
+
 def _loc_to_field(loc: tuple[object, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
@@ -45,13 +61,7 @@ def _loc_to_field(loc: tuple[object, ...]) -> str:
 def register_http_errors(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(StrideError)
     def on_domain_error(error: StrideError) -> Response[str]:
-        status, title = status_for(error)
-        headers: dict[str, str] = {}
-        if isinstance(error, RateLimitedError | DependencyUnavailableError):
-            headers["Retry-After"] = str(getattr(error, "retry_after", 1))
-        if status >= 500:
-            logger.warning("dependency unavailable", error_type=type(error).__name__)
-        return fault_response(status, error.message or title, error.details, headers)
+        return fault_for(error)
 
     @app.exception_handler(RequestValidationError)
     def on_validation_error(error: RequestValidationError) -> Response[str]:

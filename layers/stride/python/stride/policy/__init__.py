@@ -11,7 +11,6 @@ from enum import IntEnum
 
 from stride.errors import ForbiddenError
 
-ROLES = ("MEMBER", "PREMIUM", "COACH", "MODERATOR", "ADMIN")
 SCOPES = (
     "read",
     "read_all",

@@ -48,7 +48,7 @@ def _to_domain(item: AthleteItem) -> Athlete:
         measurement_preference=item.measurement_preference,  # type: ignore[arg-type]
         private_profile=bool(item.private_profile),
         premium=bool(item.premium),
-        avatar_key=item.avatar_key,
+        avatar_picture_id=int(item.avatar_picture_id) if item.avatar_picture_id is not None else None,
         follower_count=int(item.follower_count),
         friend_count=int(item.friend_count),
         revision=int(item.revision),
@@ -72,7 +72,7 @@ def _to_item(athlete: Athlete) -> AthleteItem:
         measurement_preference=athlete.measurement_preference,
         private_profile=athlete.private_profile,
         premium=athlete.premium,
-        avatar_key=athlete.avatar_key,
+        avatar_picture_id=athlete.avatar_picture_id,
         follower_count=athlete.follower_count,
         friend_count=athlete.friend_count,
         created_at=athlete.created_at,
@@ -120,7 +120,7 @@ class AthleteRepository:
             transaction.save(identity, condition=IdentityItem.PK.does_not_exist())
             transaction.save(profile, condition=AthleteItem.PK.does_not_exist())
 
-    def update(self, athlete_id: int, changes: dict[str, Any], expected_revision: int | None = None) -> Athlete:
+    def update(self, athlete_id: int, changes: dict[str, Any]) -> Athlete:
         """AP04: UpdateItem PK=ATH#<id>, SK=PROFILE, SET changed fields, revision+1, if the item exists."""
         unknown = set(changes) - UPDATABLE_FIELDS
         if unknown:
@@ -131,32 +131,27 @@ class AthleteRepository:
             for name, value in changes.items()
         ]
         actions += [AthleteItem.updated_at.set(datetime.now(UTC)), AthleteItem.revision.add(1)]
-        condition = AthleteItem.PK.exists()
-        if expected_revision is not None:
-            condition &= AthleteItem.revision == expected_revision
         try:
             with translated("Athlete"):
-                item.update(actions=actions, condition=condition)
-        except ConflictError:
-            if self.get(athlete_id) is None:
-                raise NotFoundError.about("athlete not found", "Athlete", "id", "not found") from None
-            raise
+                item.update(actions=actions, condition=AthleteItem.PK.exists())
+        except ConflictError:  # the only condition is that the profile exists
+            raise NotFoundError.about("athlete not found", "Athlete", "id", "not found") from None
         return _to_domain(item)
 
-    def set_avatar(self, athlete_id: int, avatar_key: str, uploaded_key: str) -> Athlete:
-        """AP07: UpdateItem PK=ATH#<id>, SK=PROFILE, SET avatar_key, if the item exists.
+    def set_avatar(self, athlete_id: int, picture_id: int) -> Athlete:
+        """AP07: UpdateItem PK=ATH#<id>, SK=PROFILE, SET avatar_picture_id, if the item exists.
 
-        ``uploaded_key`` must sort after the current picture's key (keys carry a time-ordered id), so a late
-        or replayed S3 event never puts back an older picture.
+        Only a newer picture (ids are time-ordered) replaces the current one, so a late or replayed S3 event
+        never puts back an older picture.
         """
         item = AthleteItem(keys.athlete_pk(athlete_id), keys.PROFILE)
         condition = AthleteItem.PK.exists() & (
-            AthleteItem.avatar_key.does_not_exist() | (AthleteItem.avatar_key <= uploaded_key)
+            AthleteItem.avatar_picture_id.does_not_exist() | (AthleteItem.avatar_picture_id <= picture_id)
         )
         with translated("Athlete"):
             item.update(
                 actions=[
-                    AthleteItem.avatar_key.set(avatar_key),
+                    AthleteItem.avatar_picture_id.set(picture_id),
                     AthleteItem.updated_at.set(datetime.now(UTC)),
                     AthleteItem.revision.add(1),
                 ],

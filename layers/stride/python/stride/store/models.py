@@ -73,7 +73,7 @@ class AthleteItem(StrideItem, discriminator="athlete"):
     measurement_preference = UnicodeAttribute(default="meters")
     private_profile = BooleanAttribute(default=False)
     premium = BooleanAttribute(default=False)
-    avatar_key = UnicodeAttribute(null=True)
+    avatar_picture_id = NumberAttribute(null=True)
     follower_count = NumberAttribute(default=0)
     friend_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
