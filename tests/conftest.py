@@ -6,6 +6,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
+# Real device files (and broken ones in bad/), kept beside the checkout: ../shared/corpus (see its MANIFEST.md).
+CORPUS = ROOT.parent / "shared" / "corpus"
 
 # Settings the domain layer validates at import (set before any stride import, as Lambda does at cold start).
 os.environ.update(
