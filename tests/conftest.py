@@ -22,6 +22,8 @@ os.environ.update(
         "MEDIA_BUCKET": "media",
         "USER_POOL_ID": "pool",
         "AVATAR_MAX_BYTES": "1024",
+        "UPLOAD_MAX_BYTES": "26214400",
+        "UPLOAD_UNCOMPRESSED_MAX_BYTES": "104857600",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "Stride",
         "POWERTOOLS_DEV": "false",

@@ -24,6 +24,12 @@ class MediaSettings(BaseModel):
     avatar_max_bytes: int = Field(gt=0)
 
 
+class UploadSettings(BaseModel):
+    uploads_bucket: str = Field(min_length=1)
+    upload_max_bytes: int = Field(gt=0)  # the file as sent (compressed or not)
+    upload_uncompressed_max_bytes: int = Field(gt=0)  # after gunzip/unzip: the bomb guard
+
+
 class ConfigurationError(RuntimeError):
     """A required environment variable is missing or malformed: a deployment bug, not a user error."""
 
@@ -52,3 +58,8 @@ def bus_settings() -> BusSettings:
 @cache
 def media_settings() -> MediaSettings:
     return _load(MediaSettings)
+
+
+@cache
+def upload_settings() -> UploadSettings:
+    return _load(UploadSettings)

@@ -40,4 +40,61 @@ class AthleteUpdatedEvent(DomainEvent):
     revision: int
 
 
-CONTRACTS: dict[str, type[DomainEvent]] = {cls.detail_type: cls for cls in (AthleteCreatedEvent, AthleteUpdatedEvent)}
+class ActivitySnapshot(BaseModel):
+    """What consumers (stats, feed, segments, challenges) need of an activity, without reading it back."""
+
+    activity_id: int
+    athlete_id: int
+    name: str
+    sport_type: str
+    start_date: datetime
+    start_date_local: datetime
+    visibility: str
+    hide_from_home: bool = False
+    trainer: bool = False
+    commute: bool = False
+    manual: bool = False
+    distance: float = 0.0
+    moving_time: int = 0
+    elapsed_time: int = 0
+    total_elevation_gain: float = 0.0
+    achievement_count: int = 0
+    has_streams: bool = False
+
+
+class ActivityCreatedEvent(DomainEvent):
+    detail_type: ClassVar[str] = "activity.created"
+    source: ClassVar[str] = "stride.activities"
+
+    activity: ActivitySnapshot
+    upload_id: int | None = None
+
+
+class ActivityUpdatedEvent(DomainEvent):
+    """``before`` and ``after`` let a consumer take the old contribution out and put the new one in."""
+
+    detail_type: ClassVar[str] = "activity.updated"
+    source: ClassVar[str] = "stride.activities"
+
+    changed: list[str]
+    before: ActivitySnapshot
+    after: ActivitySnapshot
+
+
+class ActivityDeletedEvent(DomainEvent):
+    detail_type: ClassVar[str] = "activity.deleted"
+    source: ClassVar[str] = "stride.activities"
+
+    before: ActivitySnapshot
+
+
+CONTRACTS: dict[str, type[DomainEvent]] = {
+    cls.detail_type: cls
+    for cls in (
+        AthleteCreatedEvent,
+        AthleteUpdatedEvent,
+        ActivityCreatedEvent,
+        ActivityUpdatedEvent,
+        ActivityDeletedEvent,
+    )
+}

@@ -75,3 +75,28 @@ def profile_detail(viewer: Caller, athlete_id: int, private_profile: bool) -> Pr
     if private_profile:
         return ProfileDetail.META
     return ProfileDetail.SUMMARY
+
+
+class ActivityAccess(IntEnum):
+    """What a viewer may do with an activity."""
+
+    NONE = 0  # not even its existence: answer 404, never 403, so ids cannot be probed
+    VIEW = 1
+    OWNER = 2
+
+
+def activity_access(viewer: Caller, owner_id: int, visibility: str) -> ActivityAccess:
+    """Visibility rules for one activity. ``followers_only`` is owner-only until the social graph exists
+    (issue 5 adds followers here, behind this same call)."""
+    if viewer.athlete_id == owner_id:
+        return ActivityAccess.OWNER
+    if viewer.has_role("MODERATOR"):
+        return ActivityAccess.VIEW
+    if visibility == "everyone" and "activity:read" in viewer.scopes:
+        return ActivityAccess.VIEW
+    return ActivityAccess.NONE
+
+
+def can_list_private_activities(viewer: Caller, owner_id: int) -> bool:
+    """Strava's activity:read_all: the owner's token sees only_me activities in lists."""
+    return viewer.athlete_id == owner_id and "activity:read_all" in viewer.scopes

@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     BooleanAttribute,
     DiscriminatorAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -86,3 +88,65 @@ class ZonesItem(StrideItem, discriminator="zones"):
     max_heartrate = NumberAttribute(null=True)
     heart_rate = ListAttribute(of=ZoneRangeMap)
     updated_at = UTCDateTimeAttribute()
+
+
+class UploadItem(StrideItem, discriminator="upload"):
+    """An uploaded file's processing state (the raw file itself stays in the uploads bucket)."""
+
+    upload_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    status = UnicodeAttribute()  # processing | ready | error | deleted
+    error = UnicodeAttribute(null=True)
+    activity_id = NumberAttribute(null=True)
+    external_id = UnicodeAttribute(null=True)
+    data_type = UnicodeAttribute(null=True)
+    object_key = UnicodeAttribute()
+    # What the athlete asked for at upload time, applied when the activity is created.
+    name = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    sport_type = UnicodeAttribute(null=True)
+    trainer = BooleanAttribute(null=True)
+    commute = BooleanAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class ActivityItem(StrideItem, discriminator="activity"):
+    """An activity's summary. Laps, splits, best efforts and zones are one compressed JSON ``detail``;
+    full streams live in S3 (``streams_key``)."""
+
+    activity_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    summary = UnicodeAttribute()  # JSON of the summary fields (see stride.activities.models.ActivitySummary)
+    detail = BinaryAttribute(null=True, legacy_encoding=False)  # zlib(JSON) of laps, splits, efforts, zones
+    visibility = UnicodeAttribute(default="everyone")
+    upload_id = NumberAttribute(null=True)
+    file_sha256 = UnicodeAttribute(null=True)
+    external_id = UnicodeAttribute(null=True)
+    streams_key = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    revision = NumberAttribute(default=1)
+
+
+class MarkerItem(StrideItem, discriminator="marker"):
+    """A uniqueness marker: one athlete's file hash or external id, pointing at the activity that holds it."""
+
+    activity_id = NumberAttribute()
+
+
+class BestEffortItem(StrideItem, discriminator="best_effort"):
+    activity_id = NumberAttribute()
+    elapsed_time = NumberAttribute()
+    start_date = UnicodeAttribute()
+
+
+class StatsItem(StrideItem, discriminator="stats"):
+    """Totals of one athlete for one period (all time, a year, a day). The counters are flat number
+    attributes named ``<group>_<field>`` (e.g. ``run_distance``), kept with ADD by the stats repository."""
+
+
+class AppliedEventItem(StrideItem, discriminator="applied_event"):
+    """Marks an event a consumer has applied (idempotency); expires with ``ttl``."""
+
+    ttl = TTLAttribute()

@@ -1,0 +1,30 @@
+"""GET /api/v3/activities/{id}: Strava's DetailedActivity, if the caller may see the activity."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from stride.activities import service
+from stride.activities.views import DetailedActivityView
+from stride.http import api_handler, make_resolver
+from stride.http.auth import current_caller
+from stride.http.faults import error_responses
+from stride.observability import logger
+
+app = make_resolver()
+
+
+@app.get(
+    "/api/v3/activities/<activity_id>", summary="Get Activity", tags=["Activities"], responses=error_responses(404, 422)
+)
+def get_activity(
+    activity_id: Annotated[int, Path(gt=0, lt=2**63)],
+    include_all_efforts: Annotated[bool, Query(description="Accepted for Strava compatibility")] = False,
+) -> DetailedActivityView:
+    caller = current_caller(app)
+    logger.append_keys(athlete_id=caller.athlete_id, activity_id=activity_id)
+    activity, access = service.get_activity(caller, activity_id)
+    return DetailedActivityView.from_domain_detailed(activity, access)
+
+
+handler = api_handler(app)

@@ -1,0 +1,31 @@
+"""GET /api/v3/activities/{id}/zones: time in heart-rate and power zones (Strava's ActivityZone list).
+Computed at upload with the athlete's zones of that day, as Strava keeps them."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from stride.activities import service
+from stride.activities.views import ActivityZoneView
+from stride.http import api_handler, make_resolver
+from stride.http.auth import current_caller
+from stride.http.faults import error_responses
+from stride.observability import logger
+
+app = make_resolver()
+
+
+@app.get(
+    "/api/v3/activities/<activity_id>/zones",
+    summary="Get Activity Zones",
+    tags=["Activities"],
+    responses=error_responses(404, 422),
+)
+def get_activity_zones(activity_id: Annotated[int, Path(gt=0, lt=2**63)]) -> list[ActivityZoneView]:
+    caller = current_caller(app)
+    logger.append_keys(athlete_id=caller.athlete_id, activity_id=activity_id)
+    activity, _access = service.get_activity(caller, activity_id)
+    return [ActivityZoneView.from_detail(zone) for zone in activity.detail.zones]
+
+
+handler = api_handler(app)
