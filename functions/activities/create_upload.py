@@ -23,7 +23,8 @@ def _flag(value: str | None) -> bool | None:
 @app.post(
     "/api/v3/uploads",
     summary="Upload Activity",
-    description="Answers at once with the Upload to poll; the file is processed in the background.",
+    description="Answers at once with the Upload to poll; the file is processed in the background. "
+    "The text fields may also come as query parameters, as Strava allows.",
     tags=["Uploads"],
     status_code=201,
     responses=error_responses(403, 413, 422, 503),
@@ -41,6 +42,13 @@ def create_upload(
 ) -> UploadView:
     caller = current_caller(app)
     logger.append_keys(athlete_id=caller.athlete_id)
+    # Strava also takes the fields as query parameters (stravalib sends them so); the form wins.
+    query = app.current_event.get_query_string_value
+    data_type = data_type or query("data_type")
+    name, description = name or query("name"), description or query("description")
+    trainer, commute = trainer or query("trainer"), commute or query("commute")
+    external_id = external_id or query("external_id")
+    sport_type = sport_type or query("sport_type") or activity_type or query("activity_type")
     request = uploads.UploadRequest(
         data_type=uploads.normalise_data_type(data_type or _type_from_name(file.filename)),
         name=name or None,
@@ -48,7 +56,7 @@ def create_upload(
         trainer=_flag(trainer),
         commute=_flag(commute),
         external_id=external_id or None,
-        sport_type=sport_type or activity_type or None,
+        sport_type=sport_type or None,
     )
     return UploadView.from_domain(uploads.receive_file(caller, request, file.content))
 

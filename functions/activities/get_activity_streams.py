@@ -41,7 +41,7 @@ def get_activity_streams(
     views = {
         name: StreamView(
             type=None if key_by_type else name,
-            data=data,
+            data=streams_codec.filled(data),
             series_type=series_type,  # type: ignore[arg-type]
             original_size=size,
             resolution="high",

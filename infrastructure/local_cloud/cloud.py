@@ -89,12 +89,12 @@ class LocalCloud:
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> LocalInfo:
-        from moto.server import ThreadedMotoServer
+        from infrastructure.local_cloud.moto_server import SerialisedDynamoDBMotoServer
 
         for name, value in {**CREDENTIALS, "AWS_DEFAULT_REGION": self.region}.items():
             os.environ.setdefault(name, value)
         started = time.perf_counter()
-        self._moto = ThreadedMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
+        self._moto = SerialisedDynamoDBMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
         self._moto.start()
         template = self._template()
         expanded = expand(template, self.root, {"Stage": self.stage})

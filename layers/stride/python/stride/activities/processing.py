@@ -58,9 +58,7 @@ def default_name(sport_type: str, local_start: datetime) -> str:
     """Strava's automatic title: the part of the day and the sport, e.g. "Morning Run"."""
     hour = local_start.hour
     part = "Night" if hour < 5 or hour >= 21 else "Morning" if hour < 12 else "Afternoon" if hour < 17 else "Evening"
-    noun = {"Ride": "Ride", "Run": "Run", "Swim": "Swim", "Walk": "Walk", "Hike": "Hike"}.get(
-        legacy_type(sport_type), "Activity"
-    )
+    noun = next((word for word in ("Ride", "Run", "Swim", "Walk", "Hike") if word in sport_type), "Activity")
     return f"{part} {noun}"
 
 

@@ -158,3 +158,18 @@ def _decode_column(name: str, data: bytes, mask: bytes, n: int) -> list[Any]:
     for position, value in zip(positions, values, strict=False):
         out[position] = value
     return out
+
+
+def filled(values: list[Any]) -> list[Any]:
+    """Gaps (None) filled with the previous sample, and leading gaps with the first one, as Strava's streams
+    carry no nulls (stravalib's models refuse them). Exports keep the gaps instead."""
+    first = next((value for value in values if value is not None), None)
+    if first is None or all(value is not None for value in values):
+        return values
+    out: list[Any] = []
+    last = first
+    for value in values:
+        if value is not None:
+            last = value
+        out.append(last)
+    return out
