@@ -66,9 +66,7 @@ def test_before_after_and_paging_filter_the_list(user: AppUser) -> None:
         create_manual(user, name=f"day {day}", start_date_local=f"2026-11-{day}T07:00:00")
     after_11 = 1_794_380_400  # 2026-11-11T07:00:00Z
     assert [a["name"] for a in user.get("/api/v3/athlete/activities", params={"after": after_11}).json()] == ["day 12"]
-    assert [a["name"] for a in user.get("/api/v3/athlete/activities", params={"before": after_11}).json()] == [
-        "day 10"
-    ]
+    assert [a["name"] for a in user.get("/api/v3/athlete/activities", params={"before": after_11}).json()] == ["day 10"]
     page2 = user.get("/api/v3/athlete/activities", params={"per_page": 2, "page": 2}).json()
     assert [a["name"] for a in page2] == ["day 10"]
     assert_fault(user.get("/api/v3/athlete/activities", params={"per_page": 500}), 422)

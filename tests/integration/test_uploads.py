@@ -96,7 +96,9 @@ def test_a_fit_file_becomes_an_activity_with_streams_laps_zones_and_exports(clou
     assert len(body["laps"]) == 8 and body["splits_metric"] and body["map"]["summary_polyline"]
     assert body["start_latlng"] and body["timezone"].startswith("(GMT")
     # Streams: equal lengths, Strava's StreamSet shape
-    streams = user.get(f"{activity_path}/streams", params={"keys": "time,latlng,heartrate,watts", "key_by_type": "true"})
+    streams = user.get(
+        f"{activity_path}/streams", params={"keys": "time,latlng,heartrate,watts", "key_by_type": "true"}
+    )
     assert streams.status_code == 200, streams.text
     stream_set = streams.json()
     strava_model.StreamSet.model_validate(stream_set)
@@ -141,10 +143,14 @@ def test_presigned_post_goes_straight_to_s3_and_is_processed(user: AppUser) -> N
     assert ticket.status_code == 201, ticket.text
     body = ticket.json()
     assert body["max_bytes"] == 26_214_400 and body["upload"]["status"] == UNFINISHED
-    posted = requests.post(body["url"], data=body["fields"], files={"file": ("a.fit", EDGE810.read_bytes())}, timeout=60)
+    posted = requests.post(
+        body["url"], data=body["fields"], files={"file": ("a.fit", EDGE810.read_bytes())}, timeout=60
+    )
     assert posted.status_code in (200, 204), posted.text
     done = wait_upload(user, body["upload"]["id"])
-    assert done["activity_id"] and user.get(f"/api/v3/activities/{done['activity_id']}").json()["name"] == "From the app"
+    assert (
+        done["activity_id"] and user.get(f"/api/v3/activities/{done['activity_id']}").json()["name"] == "From the app"
+    )
     assert_fault(user.post("/api/v3/uploads/presigned", json={"data_type": "pdf"}), 422)
 
 
@@ -162,7 +168,7 @@ def test_duplicates_by_file_and_by_external_id_are_refused_naming_the_activity(u
 
 
 def _billion_laughs() -> bytes:
-    entities = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    entities = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     return (f'<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY l0 "ha">{entities}]>'
             '<gpx version="1.1"><trk><name>&l9;</name></trk></gpx>').encode()  # fmt: skip
 
@@ -192,9 +198,11 @@ def test_bad_files_end_in_error_with_a_readable_reason_and_the_raw_file_kept(clo
         results = dict(pool.map(lambda t: (t[0], (t[1], wait_upload(user, t[1]["id"]))), tickets))
     # Files the manifest calls truncated-but-real keep what was recorded; everything else is an error
     # (sportslib_broken.fit's header claims no data, yet it holds a whole Zwift ride, which is recovered)
-    salvaged = {"fitparse_nick.fit", "sportslib_broken.fit", "fitparse_elemnt-bolt-no-application-id.fit", "togeojson_bad.tcx",
-                "fitparse_activity-settings-corruptheader.fit", "fitparse_activity-settings-nodata.fit",
-                "fitparse_activity-unexpected-eof.fit"}  # fmt: skip
+    salvaged = {
+        "fitparse_nick.fit", "sportslib_broken.fit", "fitparse_elemnt-bolt-no-application-id.fit",
+        "togeojson_bad.tcx", "fitparse_activity-settings-corruptheader.fit", "fitparse_activity-settings-nodata.fit",
+        "fitparse_activity-unexpected-eof.fit",
+    }  # fmt: skip
     for name, (ticket, done) in results.items():
         assert raw_object_exists(cloud, ticket, user), name
         if done["status"] == "Your activity is ready.":
@@ -261,5 +269,3 @@ def test_upload_form_errors_are_clear(user: AppUser) -> None:
     assert_fault(user.post("/api/v3/uploads", data={"data_type": "fit"}), 422)  # no file
     assert_fault(user.post("/api/v3/uploads", files={"file": ("a", b"x")}, data={"data_type": "docx"}), 422)
     assert_fault(user.post("/api/v3/uploads", files={"file": ("a.fit", b"")}, data={"data_type": "fit"}), 422)
-
-

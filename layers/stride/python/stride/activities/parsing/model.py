@@ -108,7 +108,9 @@ def from_columns(fmt: str, columns: dict[str, FloatArray], **fields: object) -> 
     """
     time = np.asarray(columns["time"], dtype=np.float64)
     keep = np.isfinite(time)
-    cols = {name: np.asarray(columns.get(name, np.full(time.shape, np.nan)), dtype=np.float64)[keep] for name in COLUMNS}
+    cols = {
+        name: np.asarray(columns.get(name, np.full(time.shape, np.nan)), dtype=np.float64)[keep] for name in COLUMNS
+    }
     order = np.argsort(cols["time"], kind="stable")
     cols = {name: values[order] for name, values in cols.items()}
     t = cols["time"]
