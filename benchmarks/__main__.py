@@ -13,14 +13,36 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import cloud_latency, imports, report
+from benchmarks import cloud_latency, imports, pipeline, report
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / ".stride" / "bench" / "latest.json"
 CLOUD_LOG = ROOT / ".stride" / "bench" / "cloud.log"
-# (import runs, warm-up rounds, sequential N, warm-up requests, concurrent clients, requests per client)
-FULL = {"runs": 5, "warmup": 1, "n": 100, "requests_warmup": 5, "clients": 8, "per_client": 25}
-QUICK = {"runs": 2, "warmup": 0, "n": 20, "requests_warmup": 2, "clients": 4, "per_client": 5}
+PIPELINE_LOG = ROOT / ".stride" / "bench" / "pipeline-cloud.log"
+# (import runs, warm-up rounds, sequential N, warm-up requests, concurrent clients, requests per client;
+#  pipeline runs per target, runs of a target slower than 10 s per run, uploads through the local cloud)
+FULL = {
+    "runs": 5,
+    "warmup": 1,
+    "n": 100,
+    "requests_warmup": 5,
+    "clients": 8,
+    "per_client": 25,
+    "pipeline_runs": 5,
+    "pipeline_slow_runs": 2,
+    "pipeline_uploads": 20,
+}
+QUICK = {
+    "runs": 2,
+    "warmup": 0,
+    "n": 20,
+    "requests_warmup": 2,
+    "clients": 4,
+    "per_client": 5,
+    "pipeline_runs": 2,
+    "pipeline_slow_runs": 1,
+    "pipeline_uploads": 3,
+}
 
 
 def _command(argv: list[str]) -> str:
@@ -35,7 +57,7 @@ def _command(argv: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer runs and requests (CI smoke, not comparisons)")
-    parser.add_argument("--only", choices=["imports", "cloud"], help="run one measurement only")
+    parser.add_argument("--only", choices=["imports", "cloud", "pipeline"], help="run one measurement only")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT})")
     args_list = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(args_list)
@@ -71,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
                 lambda message: progress(message, console),
             )
         results["local_cloud"]["log"] = str(CLOUD_LOG.relative_to(ROOT))
+    if args.only in (None, "pipeline"):
+        PIPELINE_LOG.unlink(missing_ok=True)
+        progress(f"pipeline: output of the local cloud it starts goes to {PIPELINE_LOG.relative_to(ROOT)}")
+        with cloud_latency.output_to(PIPELINE_LOG) as console:
+            results["pipeline"] = pipeline.measure(plan, lambda message: progress(message, console))
+        results["pipeline"]["log"] = str(PIPELINE_LOG.relative_to(ROOT))
     results["meta"]["duration_s"] = round(time.perf_counter() - started, 1)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     if "local_cloud" in results:
         sections.append(report.cloud_section(results["local_cloud"]))
         sections.append(report.cold_section(results["local_cloud"], results.get("import_cold_start")))
+    if "pipeline" in results:
+        sections.append(report.pipeline_section(results["pipeline"]))
     shown_out = args.out.resolve()
     shown = shown_out.relative_to(ROOT) if shown_out.is_relative_to(ROOT) else shown_out
     sections.append(f"Done in {results['meta']['duration_s']:.1f} s. Results: {shown}")
@@ -88,10 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     measured = results.get("import_cold_start") or {}
     entries = {**measured.get("baselines", {}), **measured.get("functions", {})}
     failed = {name: entry["error"] for name, entry in entries.items() if entry["error"]}
+    # So does a pipeline target that crashes, an input that does not read back, or an upload that never gets ready.
+    pipeline_failed = pipeline.errors(results.get("pipeline") or {})
     if failed:
         sections.append("FAILED to import: " + "; ".join(f"{name}: {error}" for name, error in failed.items()))
+    if pipeline_failed:
+        sections.append("FAILED: " + "; ".join(f"{name}: {error}" for name, error in pipeline_failed.items()))
     print("\n\n".join(sections), flush=True)  # noqa: T201
-    return 1 if failed else 0
+    return 1 if failed or pipeline_failed else 0
 
 
 if __name__ == "__main__":

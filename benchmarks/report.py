@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchmarks import pipeline
 from benchmarks.imports import BASELINE_REST, DATA_STACK, PARSING_STACK
 from benchmarks.stats import fmt_ms, fmt_ratio, ratio, table
 
@@ -158,3 +159,7 @@ def cold_section(data: dict[str, Any], imports: dict[str, Any] | None) -> str:
             "  added for the concurrent clients, all starting at once on the same CPUs.",
         ]
     )
+
+
+def pipeline_section(data: dict[str, Any]) -> str:
+    return "\n".join(pipeline.report_lines(data))

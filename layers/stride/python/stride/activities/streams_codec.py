@@ -1,8 +1,8 @@
 """The stored form of an activity's streams: columnar, fixed-point, delta-encoded, compressed.
 
 Layout: ``b"STRM1\\n"``, a 4-byte little-endian header length, a JSON header, then for each column a
-zlib block of little-endian int64 deltas of ``round(value * scale)``. A column with missing samples has a
-second zlib block: one byte per sample, 1 where the value is present (deltas cover present samples only).
+zlib block of little-endian int32 deltas (int64 where one does not fit; the header says which) of
+``round(value * scale)``. A column with missing samples has a second zlib block: one byte per sample, 1 where the value is present (deltas cover present samples only).
 Deltas of fixed-point GPS, time and distance are small and repetitive, so zlib shrinks them well
 (see ``make bench``). Columns decode independently, so a request for two streams does not inflate eleven.
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import struct
+import sys
 import zlib
 from array import array
 from itertools import accumulate, compress
@@ -55,6 +56,10 @@ STREAM_TYPES = (
 )
 
 
+# array type codes of 4- and 8-byte signed integers (C int and long long on every platform Lambda runs)
+_ARRAY_CODES = {4: "i", 8: "q"}
+
+
 class CorruptStreamsError(ValueError):
     """A stored streams object does not decode (never the athlete's fault: an infrastructure error)."""
 
@@ -79,10 +84,13 @@ def encode(streams: dict[str, npt.NDArray[Any]]) -> bytes:
     for name, values in columns.items():
         present = np.isfinite(values)
         fixed = np.round(values[present] * SCALES[name]).astype(np.int64)
-        deltas = np.diff(fixed, prepend=np.int64(0)).astype("<i8")
-        data = zlib.compress(deltas.tobytes(), 6)
-        mask = b"" if present.all() else zlib.compress(present.astype(np.uint8).tobytes(), 6)
-        header["columns"].append({"name": name, "data": len(data), "mask": len(mask)})
+        deltas = np.diff(fixed, prepend=np.int64(0))
+        # 4-byte deltas whenever they fit (always, short of a jump across the antimeridian): half the bytes
+        # to compress. Level 1: five times faster than 6 for ~10 % more bytes (make bench, pipeline).
+        width = 4 if deltas.size == 0 or int(np.abs(deltas).max()) < 2**31 else 8
+        data = zlib.compress(deltas.astype(f"<i{width}").tobytes(), 1)
+        mask = b"" if present.all() else zlib.compress(present.astype(np.uint8).tobytes(), 1)
+        header["columns"].append({"name": name, "data": len(data), "mask": len(mask), "width": width})
         blocks += [data, mask]
     head = json.dumps(header, separators=(",", ":")).encode()
     return b"".join([MAGIC, struct.pack("<I", len(head)), head, *blocks])
@@ -109,11 +117,12 @@ def decode(blob: bytes, types: set[str] | None = None) -> tuple[int, dict[str, l
     columns: dict[str, list[Any]] = {}
     for column in header["columns"]:
         name, data_len, mask_len = column["name"], int(column["data"]), int(column["mask"])
+        width = int(column.get("width", 8))
         data, mask = blob[offset : offset + data_len], blob[offset + data_len : offset + data_len + mask_len]
         offset += data_len + mask_len
         if wanted_columns is not None and name not in wanted_columns:
             continue
-        columns[name] = _decode_column(name, data, mask, n)
+        columns[name] = _decode_column(name, data, mask, n, width)
     result: dict[str, list[Any]] = {}
     if "lat" in columns and "lng" in columns:
         result["latlng"] = [
@@ -136,10 +145,12 @@ def _header(blob: bytes) -> tuple[dict[str, Any], int]:
     return header, start + head_len
 
 
-def _decode_column(name: str, data: bytes, mask: bytes, n: int) -> list[Any]:
-    deltas = array("q")
+def _decode_column(name: str, data: bytes, mask: bytes, n: int, width: int) -> list[Any]:
+    deltas = array(_ARRAY_CODES[width])
     try:
         deltas.frombytes(zlib.decompress(data))
+        if sys.byteorder == "big":
+            deltas.byteswap()
     except (zlib.error, ValueError) as exc:
         raise CorruptStreamsError(f"bad column {name}") from exc
     scale = SCALES.get(name, 1)
