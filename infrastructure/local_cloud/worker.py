@@ -46,6 +46,14 @@ def _error(exc: BaseException, error_type: str | None = None) -> dict[str, Any]:
 
 
 def _max_memory_mb() -> int:
+    """This process's own peak RSS (VmHWM). ``ru_maxrss`` is no good here: a spawned child starts from its
+    parent's peak on Linux, so every worker would report the local cloud's size."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
