@@ -4,7 +4,8 @@ Layout: ``b"STRM1\\n"``, a 4-byte little-endian header length, a JSON header, th
 zlib block of little-endian int32 deltas (int64 where one does not fit; the header says which) of
 ``round(value * scale)``. A column with missing samples has a second zlib block: one byte per sample,
 1 where the value is present (deltas cover present samples only). Deltas of fixed-point GPS, time and
-distance are small and repetitive, so zlib shrinks them well (see ``make bench``). Columns decode independently, so a request for two streams does not inflate eleven.
+distance are small and repetitive, so zlib shrinks them well (see ``make bench``). Columns decode
+independently, so a request for two streams does not inflate eleven.
 
 Encoding uses numpy (the upload processor has it loaded); decoding is stdlib only, because API
 functions must not pay numpy's import time on a cold start.

@@ -19,27 +19,33 @@ Choices:
   actual size are both checked, encrypted members are refused. At most two layers in all, at most one
   of them a zip: a ``.fit.gz`` inside a zip, or a gzip of a ``.fit.gz``, is fine; an archive inside an
   archive is refused.
+
+This module imports no XML code (``is_utf16`` and the DTD message live here for ``xmlsafe`` to share), so that
+a FIT upload never loads it.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from stride.activities.parsing.model import ActivityFileError
-from stride.activities.parsing.xmlsafe import DTD_MESSAGE, is_utf16
+
+if TYPE_CHECKING:
+    import zipfile
 
 UNRECOGNISED = "unrecognised file type; Stride accepts FIT, TCX and GPX files, optionally gzipped"
 DATA_TYPES = frozenset({"fit", "fit.gz", "tcx", "tcx.gz", "gpx", "gpx.gz"})
+DTD_MESSAGE = "the file declares a DTD or entities, which activity files never need"
 
 _HEAD = 64 * 1024  # how far into an XML file its root element is looked for
 _MAX_LAYERS = 2
 _ROOTS = {"gpx": "gpx", "TrainingCenterDatabase": "tcx", "kml": "kml"}
 _NAME = re.compile(r"[^\s/>]+")
 _ACTIVITY_NAME = re.compile(r"\.(fit|tcx|gpx)(\.gz)?$", re.IGNORECASE)
+_UTF16_STARTS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16", b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,11 @@ class Unpacked:
     format: str
     data: bytes
     containers: tuple[str, ...] = ()
+
+
+def is_utf16(data: bytes) -> str | None:
+    """The codec for a UTF-16 document (by BOM or by its first ``<``), or None when it is not UTF-16."""
+    return _UTF16_STARTS.get(data[:2])
 
 
 def sniff(data: bytes) -> str | None:
@@ -100,11 +111,13 @@ def unpack(data: bytes, data_type: str | None = None, *, max_bytes: int) -> Unpa
     if not data:
         raise ActivityFileError("the file is empty")
     if len(data) > max_bytes:
-        raise ActivityFileError(f"the file is larger than {_megabytes(max_bytes)} MB")
+        raise ActivityFileError(f"the file is larger than {_size(max_bytes)}")
     containers: list[str] = []
     while (kind := sniff(data)) in ("gzip", "zip"):
-        if len(containers) == _MAX_LAYERS or (kind == "zip" and "zip" in containers):
+        if kind == "zip" and "zip" in containers:
             raise ActivityFileError("the file is an archive inside an archive; upload the activity file itself")
+        if len(containers) == _MAX_LAYERS:
+            raise ActivityFileError("the file is compressed more than twice over; upload the activity file itself")
         data = _gunzip(data, max_bytes) if kind == "gzip" else _unzip(data, max_bytes)
         containers.append(kind)
         if not data:
@@ -127,12 +140,13 @@ def _hint(data_type: str | None) -> str | None:
     return hint.removesuffix(".gz") if hint in DATA_TYPES else None
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:g}"
+def _size(size: int) -> str:
+    """A byte count as the athlete reads it: MB of 1,048,576 bytes (as the upload processor says them)."""
+    return f"{size / 1_048_576:.4g} MB" if size >= 1_048_576 else f"{size} bytes"
 
 
 def _too_large(max_bytes: int) -> ActivityFileError:
-    return ActivityFileError(f"the file is larger than {_megabytes(max_bytes)} MB when uncompressed")
+    return ActivityFileError(f"the file is larger than {_size(max_bytes)} when uncompressed")
 
 
 def _gunzip(data: bytes, max_bytes: int) -> bytes:
@@ -162,6 +176,9 @@ def _gunzip(data: bytes, max_bytes: int) -> bytes:
 
 def _unzip(data: bytes, max_bytes: int) -> bytes:
     """The one activity file in a zip archive, at most ``max_bytes`` long once inflated."""
+    import io
+    import zipfile
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             member = _the_member(archive)

@@ -6,7 +6,7 @@ Choices:
   are plans and marks, not recordings: a file with no track point is refused ("the file has no track
   points"). So is one whose points have no times ("the file's points have no timestamps"), or times on
   fewer than half of them (gpxpy's cerknicko-without-times: 5 timed points of 296): without times there
-  is no elapsed or moving time, so it is a route, not an activity (Strava refuses those too). A file
+  is no elapsed or moving time, so it is a route, not an activity. A file
   whose points carry neither a usable position nor any sensor value is refused as well.
 * Elements are matched by local name in any namespace, so GPX 1.0, 1.1 and every extension flavour read
   the same: Garmin TrackPointExtension v1/v2 (``hr``, ``cad``, ``atemp``, ``wtemp``, ``speed``), power as
@@ -32,6 +32,7 @@ Choices:
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from itertools import repeat
 
 import numpy as np
 
@@ -40,6 +41,7 @@ from stride.activities.parsing.model import ActivityFileError, FloatArray, Parse
 from stride.activities.parsing.xmlsafe import (
     LOCAL,
     Collector,
+    gc_paused,
     has_readings,
     numbers,
     parse_xml,
@@ -76,6 +78,11 @@ _PAUSE_LAT, _RESUME_LAT = 100.0, 200.0
 
 def parse_gpx(data: bytes) -> ParsedActivity:
     """One GPX file as a ParsedActivity; ActivityFileError when it is not a recorded activity."""
+    with gc_paused():
+        return _parse(data)
+
+
+def _parse(data: bytes) -> ParsedActivity:
     root = parse_xml(data)
     if LOCAL[root.tag] != "gpx":
         raise ActivityFileError("the file is not a GPX file")
@@ -116,8 +123,8 @@ def _columns(
     fields: Collector, points: list[dict[str, str]], runs: list[tuple[int, int]]
 ) -> tuple[dict[str, FloatArray], list[tuple[float, float]]]:
     time = plausible_times(fields.time_column())
-    lat = numbers([point.get("lat") for point in points], repeats=False)
-    lon = numbers([point.get("lon") for point in points], repeats=False)
+    lat = numbers(list(map(dict.get, points, repeat("lat"))), repeats=False)
+    lon = numbers(list(map(dict.get, points, repeat("lon"))), repeats=False)
     pauses = _marker_pauses(lat, time)
     lat, lon = valid_positions(lat, lon)
     atemp = fields.column("atemp")

@@ -41,13 +41,14 @@ from stride.activities.parsing.model import (
     from_columns,
 )
 from stride.activities.parsing.xmlsafe import (
-    EARLIEST,
     LOCAL,
     Collector,
+    gc_paused,
     has_readings,
     iso_time,
     number,
     parse_xml,
+    plausible,
     plausible_times,
     run_pauses,
     valid_positions,
@@ -88,6 +89,11 @@ class _Activity:
 
 def parse_tcx(data: bytes) -> ParsedActivity:
     """One TCX file as a ParsedActivity; ActivityFileError when it holds no recorded activity."""
+    with gc_paused():
+        return _parse(data)
+
+
+def _parse(data: bytes) -> ParsedActivity:
     root = parse_xml(data)
     if LOCAL[root.tag] != "TrainingCenterDatabase":
         raise ActivityFileError("the file is not a TCX file")
@@ -179,7 +185,7 @@ def _child_number(element: ET.Element, name: str) -> float | None:
         if LOCAL[child.tag] == name:
             text = child.text if len(child) == 0 else next((v.text for v in child if LOCAL[v.tag] == "Value"), None)
             value = number(text)
-            return None if np.isnan(value) else value
+            return None if np.isnan(value) or value < 0 else value  # lap totals are never negative
     return None
 
 
@@ -189,12 +195,12 @@ def _laps(activity: _Activity, time: FloatArray) -> list[FileLap]:
         own = time[lap.first : lap.stop]
         own = own[np.isfinite(own)]
         start = iso_time(lap.element.get("StartTime"))
-        if not start >= EARLIEST:  # also NaN
+        if not plausible(start):
             if own.size == 0:
                 continue
             start = float(own.min())
         timer = _child_number(lap.element, "TotalTimeSeconds")
-        end = start + (timer or 0.0)
+        end = start + (timer or 0.0)  # timer time is never negative (``_child_number``)
         if own.size:
             end = max(end, float(own.max()))
         laps.append(
@@ -214,14 +220,14 @@ def _session(activity: _Activity, time: FloatArray) -> FileSession:
     average_hr = [_child_number(lap, "AverageHeartRateBpm") for lap in laps]
     max_hr = [hr for hr in (_child_number(lap, "MaximumHeartRateBpm") for lap in laps) if hr is not None]
     start = iso_time(next((e.text for e in activity.element if LOCAL[e.tag] == "Id"), None))
-    if not start >= EARLIEST:
+    if not plausible(start):
         rows = [time[lap.first : lap.stop] for lap in activity.laps]
         stamps = np.concatenate(rows) if rows else np.empty(0)
         stamps = stamps[np.isfinite(stamps)]
         start = float(stamps.min()) if stamps.size else np.nan
     return FileSession(
         sport=sports.from_name(activity.element.get("Sport")),
-        start_time=start if start >= EARLIEST else None,
+        start_time=start if plausible(start) else None,
         total_timer_time=_total(timers),
         total_distance=_total([_child_number(lap, "DistanceMeters") for lap in laps]),
         total_calories=_total([_child_number(lap, "Calories") for lap in laps]),
