@@ -90,9 +90,12 @@ def parse_xml(data: bytes) -> ET.Element:
 
 class LocalNames(dict[str, str]):
     """``{namespace}name`` to ``name``, worked out once per distinct tag (GPX 1.0, 1.1 and extensions mix
-    namespaces freely, so parsers match local names only)."""
+    namespaces freely, so parsers match local names only). Kept across files, so bounded: a hostile file
+    with a million namespaces must not make a warm container keep them."""
 
     def __missing__(self, tag: str) -> str:
+        if len(self) >= 4096:
+            self.clear()
         local = self[tag] = tag.rpartition("}")[2]
         return local
 
@@ -126,7 +129,9 @@ class Collector:
         """What ``tag`` feeds, worked out from its local name and remembered in ``lookup``."""
         local = LOCAL[tag]
         column = self._column_of.get(local)
-        texts = None if column is None else self.texts.setdefault(column, [None] * self._size)
+        texts = None if column is None else self.texts.get(column)
+        if column is not None and texts is None:
+            texts = self.texts[column] = [None] * self._size
         self.lookup[tag] = texts = NEW_ROW if local == self._row_tag else texts
         return texts
 
