@@ -50,7 +50,13 @@ def _upload() -> Upload:
 
 def _run(uploads: FakeUploads, s3: FakeS3) -> str:
     return processing.process_uploaded(
-        "bucket", KEY, uploads=uploads, activities=object(), athletes=object(), s3=s3, publish=lambda e: None  # type: ignore[arg-type]
+        "bucket",
+        KEY,
+        uploads=uploads,
+        activities=object(),
+        athletes=object(),
+        s3=s3,
+        publish=lambda e: None,  # type: ignore[arg-type]
     )
 
 
