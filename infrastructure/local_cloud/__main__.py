@@ -18,7 +18,7 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3000, help="API gateway port")
     parser.add_argument("--moto-port", type=int, default=5050)
-    parser.add_argument("--no-seed", action="store_true", help="do not create the demo athletes")
+    parser.add_argument("--no-seed", action="store_true", help="do not create the demo athletes and activities")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for noisy in ("werkzeug", "botocore", "samtranslator"):

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
 
 DEMO_PASSWORD = "Stride-demo-2026"
+# Real device files beside the checkout (../shared/corpus); demo activities are skipped when it is absent.
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+DEMO_ACTIVITIES = (
+    ("alice", "gpx/sportslib_amazfit.gpx", "gpx", "Morning run by the river"),
+    ("alice", "fit/gc_10k-garmin-fr15.fit", "fit", "10k race"),
+    ("bob", "fit/fitparse_edge810-vector-power.fit", "fit", "Power test ride"),
+    ("bob", "fit/gc_karoo-ride-2025.fit", "fit", "Botley loop"),
+)
 
 
 @dataclass(frozen=True)
@@ -89,4 +98,21 @@ def seed(cognito: Any, user_pool_id: str, client_id: str, api_url: str) -> list[
             updated = requests.put(f"{api_url}/api/v3/athlete", json=demo.profile, headers=headers, timeout=30)
             updated.raise_for_status()
         created.append({"username": demo.username, "athlete_id": athlete.json()["id"], "groups": list(demo.groups)})
+        _upload_demo_activities(api_url, demo.username, headers)
     return created
+
+
+def _upload_demo_activities(api_url: str, username: str, headers: dict[str, str]) -> None:
+    """Upload the athlete's demo files the way a client does; the S3 trigger turns them into activities."""
+    for owner, relative, data_type, name in DEMO_ACTIVITIES:
+        path = CORPUS / relative
+        if owner != username or not path.is_file():
+            continue
+        response = requests.post(
+            f"{api_url}/api/v3/uploads",
+            files={"file": (path.name, path.read_bytes())},
+            data={"data_type": data_type, "name": name},
+            headers=headers,
+            timeout=60,
+        )
+        response.raise_for_status()
