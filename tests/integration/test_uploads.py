@@ -269,3 +269,24 @@ def test_upload_form_errors_are_clear(user: AppUser) -> None:
     assert_fault(user.post("/api/v3/uploads", data={"data_type": "fit"}), 422)  # no file
     assert_fault(user.post("/api/v3/uploads", files={"file": ("a", b"x")}, data={"data_type": "docx"}), 422)
     assert_fault(user.post("/api/v3/uploads", files={"file": ("a.fit", b"")}, data={"data_type": "fit"}), 422)
+
+
+def test_best_efforts_of_runs_are_ranked_among_the_athletes_own(make_user) -> None:  # noqa: ANN001
+    user = make_user()
+    # Given a first run: every best effort is a personal record
+    first = upload_and_wait(user, AMAZFIT)
+    first_efforts = {
+        e["name"]: e for e in user.get(f"/api/v3/activities/{first['activity_id']}").json()["best_efforts"]
+    }
+    assert first_efforts and {e["pr_rank"] for e in first_efforts.values()} == {1}
+    assert {"400m", "1k"} <= set(first_efforts)
+    # When a second run is uploaded, each effort is ranked against the first one's
+    second = upload_and_wait(user, CORPUS / "gpx" / "sportslib_strava-run-2017.gpx")
+    body = user.get(f"/api/v3/activities/{second['activity_id']}").json()
+    strava_model.DetailedActivity.model_validate(body)
+    shared = [e for e in body["best_efforts"] if e["name"] in first_efforts]
+    assert shared
+    for effort in shared:
+        expected = 1 if effort["elapsed_time"] < first_efforts[effort["name"]]["elapsed_time"] else 2
+        assert effort["pr_rank"] == expected, effort
+    assert body["pr_count"] == sum(1 for e in body["best_efforts"] if e["pr_rank"] == 1)
