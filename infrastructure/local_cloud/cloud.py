@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import logging
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -142,6 +144,12 @@ class LocalCloud:
             pool.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
         if self._moto is not None:
+            # moto keeps its state in module globals: empty it, so another LocalCloud in this process (a
+            # benchmark measuring several things) starts from nothing, as a fresh `make run` does.
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(  # noqa: S310 - our own loopback server
+                    urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST"), timeout=10
+                ).close()
             self._moto.stop()
         if self.state_dir is not None:
             for name in (STATE_FILE, FUNCTIONS_FILE):
