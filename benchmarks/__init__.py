@@ -7,4 +7,7 @@ to .stride/bench/latest.json:
    Powertools REST handler, and which heavy modules each one pulls in.
 2. ``benchmarks.cloud_latency``: latency and throughput of ``GET /api/v3/athlete`` through the local cloud vs
    ``GET /health`` (gateway floor) and a direct DynamoDB GetItem (moto floor), plus the cold starts it saw.
+3. ``benchmarks.pipeline``: the upload pipeline (parse + metrics + streams) on generated 1k/10k/100k-point FIT
+   and GPX rides (``benchmarks.synthetic``) vs pipelines built on fitparse and gpxpy, fitdecode's decode, and a
+   raw decode floor; peak memory for 100k points; upload-to-ready latency on the local cloud.
 """

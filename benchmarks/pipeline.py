@@ -1000,10 +1000,8 @@ def _cloud_lines(cloud: dict[str, Any] | None) -> list[str]:
         f" {PROCESS_FUNCTION} Init {fmt_ms(first.get('process_init_ms'))} ms + Duration"
         f" {fmt_ms(first.get('process_duration_ms'))} ms. Measured uploads: {cloud['process_cold_starts']} cold"
         f" start(s); cloud up in {cloud['startup_ms'] / 1000:.1f} s.",
-        f"  REPORT Max Memory Used {cloud['process_max_memory_mb']} MB of {cloud['process_memory_size_mb']} MB is the"
-        f" worker's ru_maxrss, which on Linux starts from the RSS of the process that spawned it (this one:"
-        f" {cloud['spawner_mb'].get('VmRSS', '-')} MB now, peak {cloud['spawner_mb'].get('VmHWM', '-')} MB): an upper"
-        " bound, see the peak memory above instead.",
+        f"  REPORT Max Memory Used {cloud['process_max_memory_mb']} MB of {cloud['process_memory_size_mb']} MB: the"
+        " worker process's own peak RSS (VmHWM) after every upload it handled, imports and the cold one included.",
         f"  upload-to-ready includes the S3 notification through SQS to the worker and up to one poll interval"
         f" ({cloud['poll_ms']:.0f} ms + a GET); median {cloud['polls_per_upload']:g} polls per upload. Duration covers"
         " the whole invocation,",
