@@ -144,26 +144,31 @@ def _cold_starts(cloud: LocalCloud) -> dict[str, Any]:
     return found
 
 
+def bench_token(cloud: LocalCloud, info: Any, family_name: str) -> str:
+    """A fresh athlete signed in through Cognito (moto): the access token a client would send."""
+    cognito = cloud.client("cognito-idp")
+    username = f"bench-{uuid.uuid4().hex[:8]}"
+    create_user(
+        cognito,
+        info.user_pool_id,
+        info.user_pool_client_id,
+        username,
+        PASSWORD,
+        f"{username}@bench.local",
+        ("MEMBER",),
+        "Bench",
+        family_name,
+    )
+    return str(sign_in(cognito, info.user_pool_client_id, username, PASSWORD)["AccessToken"])
+
+
 def measure(n: int, warmup: int, clients: int, per_client: int, progress: Callable[[str], None]) -> dict[str, Any]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     cloud = LocalCloud(api_port=None, moto_port=None)
     progress("cloud: starting moto, provisioning template.yaml, gateway")
     startup_ms, info = _timed_ms(cloud.start)
     try:
-        cognito = cloud.client("cognito-idp")
-        username = f"bench-{uuid.uuid4().hex[:8]}"
-        create_user(
-            cognito,
-            info.user_pool_id,
-            info.user_pool_client_id,
-            username,
-            PASSWORD,
-            f"{username}@bench.local",
-            ("MEMBER",),
-            "Bench",
-            "Runner",
-        )
-        token = str(sign_in(cognito, info.user_pool_client_id, username, PASSWORD)["AccessToken"])
+        token = bench_token(cloud, info, "Runner")
         athlete_url, health_url = f"{info.api_url}{ATHLETE_PATH}", f"{info.api_url}{HEALTH_PATH}"
         dynamodb = cloud.client("dynamodb")
 

@@ -46,7 +46,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -680,9 +679,8 @@ def _upload(api: Any, url: str, data: bytes, name: str) -> dict[str, Any]:
 def _cloud(count: int, progress: Callable[[str], None]) -> dict[str, Any]:
     import logging
 
-    from benchmarks.cloud_latency import PASSWORD, _session
+    from benchmarks.cloud_latency import _session, bench_token
     from infrastructure.local_cloud.cloud import LocalCloud
-    from infrastructure.local_cloud.seed import create_user, sign_in
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     progress(f"pipeline: {count + 1} FIT files of {CLOUD_POINTS:,} points, each starting a day later")
@@ -696,20 +694,7 @@ def _cloud(count: int, progress: Callable[[str], None]) -> dict[str, Any]:
     info = cloud.start()
     startup_ms = (time.perf_counter() - started) * 1000
     try:
-        cognito = cloud.client("cognito-idp")
-        username = f"bench-{uuid.uuid4().hex[:8]}"
-        create_user(
-            cognito,
-            info.user_pool_id,
-            info.user_pool_client_id,
-            username,
-            PASSWORD,
-            f"{username}@bench.local",
-            ("MEMBER",),
-            "Bench",
-            "Rider",
-        )
-        token = str(sign_in(cognito, info.user_pool_client_id, username, PASSWORD)["AccessToken"])
+        token = bench_token(cloud, info, "Rider")
         url = f"{info.api_url}/api/v3/uploads"
         function_name = cloud.pools[PROCESS_FUNCTION].spec.function_name
         spawner = _status_mb()

@@ -3,7 +3,7 @@ StreamSet, ActivityZone, ActivityStats) and request bodies. Tests validate them 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -247,14 +247,10 @@ class DetailedActivityView(SummaryActivityView):
 
 
 def _local(activity: Activity, moment: datetime) -> datetime:
-    from datetime import timedelta
-
     return moment + timedelta(seconds=activity.summary.utc_offset)
 
 
 def laps_of(activity: Activity) -> list[LapView]:
-    from datetime import UTC
-
     views = []
     for lap in activity.detail.laps:
         start = datetime.fromtimestamp(lap["start_time"], UTC)
