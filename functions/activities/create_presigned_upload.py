@@ -28,7 +28,7 @@ def create_presigned_upload(body: PresignedUploadRequest) -> PresignedUploadView
         trainer=body.trainer,
         commute=body.commute,
         external_id=body.external_id,
-        sport_type=body.sport_type,
+        sport_type=uploads.normalise_sport_type(body.sport_type),
     )
     presigned = uploads.presign(caller, request)
     return PresignedUploadView(

@@ -56,7 +56,7 @@ def create_upload(
         trainer=_flag(trainer),
         commute=_flag(commute),
         external_id=external_id or None,
-        sport_type=sport_type or None,
+        sport_type=uploads.normalise_sport_type(sport_type),
     )
     return UploadView.from_domain(uploads.receive_file(caller, request, file.content))
 

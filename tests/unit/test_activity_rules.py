@@ -101,3 +101,26 @@ def test_unknown_data_types_are_refused() -> None:
 
     with pytest.raises(InvalidInputError):
         uploads.normalise_data_type("kml")
+
+
+def test_sport_types_are_read_in_stravas_spelling_whatever_the_case() -> None:
+    from stride.activities.sports import canonical
+
+    assert canonical("ride") == "Ride" and canonical(" TrailRun ") == "TrailRun"
+    assert canonical("Jetski") is None and canonical(None) is None
+    assert uploads.normalise_sport_type("virtualride") == "VirtualRide"
+    from stride.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError):
+        uploads.normalise_sport_type("Jetski")
+
+
+def test_s3_keys_are_url_decoded() -> None:
+    from aws_lambda_powertools.utilities.data_classes import S3Event
+
+    from stride.s3_events import object_keys
+    from tests.conftest import load_event
+
+    event = load_event("s3/upload_created.json")
+    event["Records"][0]["s3"]["object"]["key"] = "uploads%2F7%2F11.fit+gz"
+    assert object_keys(S3Event(event)) == [("stride-local-uploads-123456789012", "uploads/7/11.fit gz")]

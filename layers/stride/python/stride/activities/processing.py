@@ -27,7 +27,7 @@ from stride.activities.models import Activity, ActivityDetail, ActivitySummary, 
 from stride.activities.parsing import parse
 from stride.activities.parsing.model import ActivityFileError, ParsedActivity
 from stride.activities.snapshots import created_event, created_event_id
-from stride.activities.sports import SPORT_TYPES, legacy_type
+from stride.activities.sports import canonical, legacy_type
 from stride.activities.uploads import get_repository as get_upload_repository
 from stride.activities.uploads import parse_object_key
 from stride.config import upload_settings
@@ -149,9 +149,7 @@ def _fail(uploads: UploadRepository, upload: Upload, message: str, reason: str) 
 
 
 def _sport_type(upload: Upload, parsed: ParsedActivity) -> str:
-    if upload.sport_type in SPORT_TYPES:
-        return str(upload.sport_type)
-    return parsed.sport or "Workout"
+    return canonical(upload.sport_type) or parsed.sport or "Workout"
 
 
 def _build_activity(

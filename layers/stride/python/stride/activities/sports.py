@@ -69,3 +69,11 @@ def from_name(text: str | None) -> str | None:
 def legacy_type(sport_type: str) -> str:
     """Strava's older ``type`` field for a sport type."""
     return LEGACY_TYPE.get(sport_type, sport_type)
+
+
+_BY_LOWER = {sport.lower(): sport for sport in SPORT_TYPES}
+
+
+def canonical(value: str | None) -> str | None:
+    """A sport type as Strava spells it, matched without regard to case (Strava takes "ride"); None if unknown."""
+    return _BY_LOWER.get(value.strip().lower()) if value else None

@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from stride import ids
 from stride.activities.models import Upload, UploadStatus
+from stride.activities.sports import canonical
 from stride.config import upload_settings
 from stride.errors import DependencyUnavailableError, InvalidInputError, NotFoundError, PayloadTooLargeError
 from stride.observability import logger, metrics
@@ -81,6 +82,16 @@ def normalise_data_type(data_type: str | None) -> str:
             f"data_type must be one of {', '.join(DATA_TYPES)}", "Upload", "data_type", "invalid"
         )
     return value
+
+
+def normalise_sport_type(sport_type: str | None) -> str | None:
+    """The sport the athlete chose, in Strava's spelling; 422 for a sport Strava does not have."""
+    if not sport_type:
+        return None
+    sport = canonical(sport_type)
+    if sport is None:
+        raise InvalidInputError.about("unknown sport_type", "Upload", "sport_type", "invalid")
+    return sport
 
 
 def _new_upload(caller: Caller, request: UploadRequest) -> Upload:

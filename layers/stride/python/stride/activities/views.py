@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from stride.activities.models import Activity, ActivityDetail, Upload, UploadStatus
+from stride.activities.sports import canonical
 from stride.activities.stats import AthleteStats, Totals
 from stride.policy import ActivityAccess
 
@@ -151,8 +152,8 @@ class SummaryActivityView(BaseModel):
         return cls(**cls.fields_from(activity, 2))
 
 
-class LapView(BaseModel):
-    """Strava's Lap."""
+class _EffortFields(BaseModel):
+    """Fields Strava's Lap and best efforts share: a stretch of one activity."""
 
     id: int
     resource_state: int = 2
@@ -166,6 +167,11 @@ class LapView(BaseModel):
     distance: float
     start_index: int
     end_index: int
+
+
+class LapView(_EffortFields):
+    """Strava's Lap."""
+
     total_elevation_gain: float
     average_speed: float
     max_speed: float
@@ -191,21 +197,9 @@ class SplitView(BaseModel):
     pace_zone: int = 0
 
 
-class BestEffortView(BaseModel):
+class BestEffortView(_EffortFields):
     """Strava's best effort (a DetailedSegmentEffort without a segment)."""
 
-    id: int
-    resource_state: int = 2
-    name: str
-    activity: MetaRef
-    athlete: MetaRef
-    elapsed_time: int
-    moving_time: int
-    start_date: datetime
-    start_date_local: datetime
-    distance: float
-    start_index: int
-    end_index: int
     pr_rank: int | None = None
     achievements: list[dict[str, Any]] = Field(default_factory=list)
 
@@ -293,6 +287,16 @@ def _best_efforts(activity: Activity, detail: ActivityDetail) -> list[BestEffort
     return views
 
 
+def _known_sport(value: str | None) -> str | None:
+    """Pydantic check of a sport_type/type field: Strava's spelling, whatever the case sent."""
+    if value is None:
+        return None
+    sport = canonical(value)
+    if sport is None:
+        raise ValueError("unknown sport type")
+    return sport
+
+
 class UpdatableActivityRequest(BaseModel):
     """Strava's UpdatableActivity, plus Stride's ``visibility``."""
 
@@ -311,11 +315,7 @@ class UpdatableActivityRequest(BaseModel):
     @field_validator("sport_type", "type")
     @classmethod
     def _known_sport(cls, value: str | None) -> str | None:
-        from stride.activities.sports import SPORT_TYPES
-
-        if value is not None and value not in SPORT_TYPES:
-            raise ValueError("unknown sport type")
-        return value
+        return _known_sport(value)
 
 
 class ManualActivityRequest(BaseModel):
@@ -336,15 +336,7 @@ class ManualActivityRequest(BaseModel):
     @field_validator("sport_type", "type")
     @classmethod
     def _known_sport(cls, value: str | None) -> str | None:
-        from stride.activities.sports import SPORT_TYPES
-
-        if value is None:
-            return None
-        # Strava accepts the legacy type in any case ("ride"); sport types are matched case-insensitively.
-        match = next((sport for sport in SPORT_TYPES if sport.lower() == value.lower()), None)
-        if match is None:
-            raise ValueError("unknown sport type")
-        return match
+        return _known_sport(value)
 
 
 class StreamView(BaseModel):
