@@ -70,6 +70,7 @@ class LocalCloud:
         stage: str = "local",
         retry_delays: tuple[float, ...] = (1.0, 2.0),
         state_dir: Path | None = None,
+        parameter_overrides: dict[str, str] | None = None,
     ) -> None:
         self.root = root
         self.extra_templates = extra_templates or []
@@ -78,6 +79,7 @@ class LocalCloud:
         self.moto_port = moto_port if moto_port else free_port(host)
         self.retry_delays = retry_delays
         self.state_dir = state_dir
+        self.parameter_overrides = dict(parameter_overrides or {})
         self.endpoint_url = f"http://{host}:{self.moto_port}"
         self.reports: list[Report] = []
         self.pools: dict[str, FunctionPool] = {}
@@ -99,7 +101,7 @@ class LocalCloud:
         self._moto = SerialisedDynamoDBMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
         self._moto.start()
         template = self._template()
-        expanded = expand(template, self.root, {"Stage": self.stage})
+        expanded = expand(template, self.root, {**self.parameter_overrides, "Stage": self.stage})
         base_env = {
             **CREDENTIALS,
             "AWS_ENDPOINT_URL": self.endpoint_url,

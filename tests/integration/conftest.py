@@ -16,6 +16,7 @@ from infrastructure.local_cloud.seed import create_user, sign_in
 from tests.conftest import ROOT
 
 PASSWORD = "Integration-Test-1"
+POPULAR_AT = 3  # followers from which an athlete's activities are merged at read time instead of fanned out
 _counter = itertools.count()
 
 
@@ -28,6 +29,8 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
         moto_port=None,
         retry_delays=(0.05, 0.1),
         state_dir=tmp_path_factory.mktemp("stride-state"),
+        # Low enough that tests build athletes on both sides of the feed's fan-out threshold.
+        parameter_overrides={"FeedFanoutMaxFollowers": str(POPULAR_AT)},
     )
     local.start()
     yield local

@@ -30,6 +30,12 @@ class UploadSettings(BaseModel):
     upload_uncompressed_max_bytes: int = Field(gt=0)  # after gunzip/unzip: the bomb guard
 
 
+class FeedSettings(BaseModel):
+    # Above this many followers an athlete's activities are merged into feeds at read time, not fanned out.
+    feed_fanout_max_followers: int = Field(gt=0)
+    feed_entry_ttl_days: int = Field(gt=0)
+
+
 class ConfigurationError(RuntimeError):
     """A required environment variable is missing or malformed: a deployment bug, not a user error."""
 
@@ -63,3 +69,8 @@ def media_settings() -> MediaSettings:
 @cache
 def upload_settings() -> UploadSettings:
     return _load(UploadSettings)
+
+
+@cache
+def feed_settings() -> FeedSettings:
+    return _load(FeedSettings)

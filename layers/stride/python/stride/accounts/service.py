@@ -92,7 +92,12 @@ def get_athlete(
     athlete = repo.get(athlete_id) if ids.is_valid(athlete_id) else None
     if athlete is None:
         raise NotFoundError.about("athlete not found", "Athlete", "id", "not found")
-    return athlete, profile_detail(caller, athlete.id, athlete.private_profile)
+    from stride.social.relations import relation
+
+    detail = profile_detail(caller, athlete.id, athlete.private_profile, relation(caller.athlete_id, athlete.id))
+    if detail is ProfileDetail.HIDDEN:  # a block hides each from the other: as if the athlete did not exist
+        raise NotFoundError.about("athlete not found", "Athlete", "id", "not found")
+    return athlete, detail
 
 
 @tracer.capture_method(capture_response=False)

@@ -65,8 +65,12 @@ def get_activity(
     caller: Caller, activity_id: int, repository: ActivityRepository | None = None
 ) -> tuple[Activity, ActivityAccess]:
     """An activity the caller may see; 404 when it does not exist or the caller may not see it."""
+    from stride.social.relations import relation
+
     activity = _load(repository or get_repository(), activity_id)
-    access = activity_access(caller, activity.athlete_id, activity.visibility)
+    access = activity_access(
+        caller, activity.athlete_id, activity.visibility, relation(caller.athlete_id, activity.athlete_id)
+    )
     if access is ActivityAccess.NONE:
         raise _not_found()
     return activity, access
@@ -224,10 +228,13 @@ def list_activities(
     activities = (repository or get_repository()).list_for_athlete(
         athlete_id, before=before, after=after, page=page, per_page=per_page
     )
+    from stride.social.relations import relation
+
     show_private = can_list_private_activities(caller, athlete_id)
+    standing = relation(caller.athlete_id, athlete_id)
     return [
         activity
         for activity in activities
-        if activity_access(caller, activity.athlete_id, activity.visibility) is not ActivityAccess.NONE
+        if activity_access(caller, activity.athlete_id, activity.visibility, standing) is not ActivityAccess.NONE
         and (show_private or activity.visibility != "only_me")
     ]

@@ -88,6 +88,72 @@ class ActivityDeletedEvent(DomainEvent):
     before: ActivitySnapshot
 
 
+class AthleteFollowedEvent(DomainEvent):
+    """``follower_id`` now follows ``followed_id`` (a request approved counts as followed then)."""
+
+    detail_type: ClassVar[str] = "athlete.followed"
+    source: ClassVar[str] = "stride.social"
+
+    follower_id: int
+    followed_id: int
+
+
+class AthleteUnfollowedEvent(DomainEvent):
+    """The follow is gone; ``reason`` is ``unfollow``, ``removed`` (by the followed) or ``block``."""
+
+    detail_type: ClassVar[str] = "athlete.unfollowed"
+    source: ClassVar[str] = "stride.social"
+
+    follower_id: int
+    followed_id: int
+    reason: str = "unfollow"
+
+
+class FollowRequestedEvent(DomainEvent):
+    detail_type: ClassVar[str] = "follow.requested"
+    source: ClassVar[str] = "stride.social"
+
+    requester_id: int
+    target_id: int
+
+
+class AthleteBlockedEvent(DomainEvent):
+    detail_type: ClassVar[str] = "athlete.blocked"
+    source: ClassVar[str] = "stride.social"
+
+    blocker_id: int
+    blocked_id: int
+
+
+class AthleteMutedEvent(DomainEvent):
+    detail_type: ClassVar[str] = "athlete.muted"
+    source: ClassVar[str] = "stride.social"
+
+    muter_id: int
+    muted_id: int
+
+
+class KudosGivenEvent(DomainEvent):
+    detail_type: ClassVar[str] = "kudos.given"
+    source: ClassVar[str] = "stride.social"
+
+    activity_id: int
+    owner_id: int
+    athlete_id: int  # who gave it
+
+
+class CommentAddedEvent(DomainEvent):
+    detail_type: ClassVar[str] = "comment.added"
+    source: ClassVar[str] = "stride.social"
+
+    activity_id: int
+    owner_id: int
+    comment_id: int
+    athlete_id: int  # the author
+    text: str
+    mentions: list[int] = []
+
+
 CONTRACTS: dict[str, type[DomainEvent]] = {
     cls.detail_type: cls
     for cls in (
@@ -96,5 +162,12 @@ CONTRACTS: dict[str, type[DomainEvent]] = {
         ActivityCreatedEvent,
         ActivityUpdatedEvent,
         ActivityDeletedEvent,
+        AthleteFollowedEvent,
+        AthleteUnfollowedEvent,
+        FollowRequestedEvent,
+        AthleteBlockedEvent,
+        AthleteMutedEvent,
+        KudosGivenEvent,
+        CommentAddedEvent,
     )
 }

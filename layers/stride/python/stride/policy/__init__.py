@@ -1,13 +1,19 @@
 """The one place that decides who may see or do what. Every read path asks here; nothing else checks roles.
 
-This first version holds the profile and scope rules as small pure functions; the social issue moves the
-decisions to Cedar policies (cedarpy) behind the same calls, so callers will not change.
+Decisions are Cedar policies (``policies.cedar``) evaluated by cedarpy. Callers pass plain facts (who asks,
+what the resource is, and the ``Relation`` between the asker and the resource's owner, which the social
+graph reads); this module builds the Cedar request and answers with a domain value. See ADR 0006.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import cedarpy
 
 from stride.errors import ForbiddenError
 
@@ -24,6 +30,7 @@ FIRST_PARTY_SCOPE = "aws.cognito.signin.user.admin"  # a user's own sign-in toke
 RESOURCE_SERVER = "stride"
 # A broader scope grants the narrower ones, as Strava's do.
 _IMPLIED = {"read_all": {"read"}, "activity:read_all": {"activity:read"}, "profile:read_all": {"read"}}
+STAFF_ROLES = frozenset({"MODERATOR", "ADMIN"})
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,18 @@ class Caller:
 
     def has_role(self, role: str) -> bool:
         return role in self.groups or (role == "MODERATOR" and "ADMIN" in self.groups)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How the caller stands to another athlete (read from the social graph by ``stride.social.graph``)."""
+
+    follows: bool = False  # the caller follows the other athlete (an approved follow)
+    blocked: bool = False  # either of the two has blocked the other
+    muted: bool = False  # the caller muted the other (feed only; never a visibility rule)
+
+
+STRANGER = Relation()
 
 
 def scopes_from_token(token_use: str, scope_claim: str | None) -> frozenset[str]:
@@ -58,23 +77,114 @@ def require_scope(caller: Caller, scope: str) -> None:
         raise ForbiddenError.about(f"this token lacks the {scope} scope", "Application", "scope", "missing")
 
 
+# ---------------------------------------------------------------- Cedar plumbing
+
+
+@cache
+def _policies() -> cedarpy.PolicySet:
+    text = resources.files(__package__).joinpath("policies.cedar").read_text(encoding="utf-8")
+    return cedarpy.PolicySet.from_str(text)
+
+
+def _uid(kind: str, entity_id: int | str) -> dict[str, str]:
+    return {"type": kind, "id": str(entity_id)}
+
+
+def _ref(kind: str, entity_id: int | str) -> dict[str, Any]:
+    return {"__entity": _uid(kind, entity_id)}
+
+
+class _Request:
+    """One Cedar request with its entities: the caller, then whatever the resource needs."""
+
+    def __init__(self, caller: Caller, relation: Relation) -> None:
+        self.caller = caller
+        self.context: dict[str, Any] = {"follows": relation.follows, "blocked": relation.blocked}
+        self.entities: dict[tuple[str, str], dict[str, Any]] = {}
+        self.athlete(caller.athlete_id)
+        self.entities[("Athlete", str(caller.athlete_id))]["attrs"].update(
+            roles=sorted(caller.groups | ({"MODERATOR"} if caller.has_role("MODERATOR") else set())),
+            scopes=sorted(caller.scopes),
+        )
+
+    def athlete(self, athlete_id: int, private_profile: bool = False) -> dict[str, Any]:
+        key = ("Athlete", str(athlete_id))
+        entity = self.entities.setdefault(
+            key, {"uid": _uid(*key), "attrs": {"roles": [], "scopes": [], "private_profile": False}, "parents": []}
+        )
+        entity["attrs"]["private_profile"] = entity["attrs"]["private_profile"] or private_profile
+        return _ref(*key)
+
+    def add(self, kind: str, entity_id: int | str, attrs: dict[str, Any]) -> dict[str, str]:
+        self.entities[(kind, str(entity_id))] = {"uid": _uid(kind, entity_id), "attrs": attrs, "parents": []}
+        return _uid(kind, entity_id)
+
+    def allowed(self, actions: list[str], resource: dict[str, str], **context: Any) -> list[bool]:
+        principal = _uid("Athlete", self.caller.athlete_id)
+        requests = [
+            {
+                "principal": principal,
+                "action": _uid("Action", action),
+                "resource": resource,
+                "context": {**self.context, **context},
+            }
+            for action in actions
+        ]
+        entities = list(self.entities.values())
+        results = cedarpy.is_authorized_batch(requests, _policies(), entities)
+        return [result.allowed for result in results]
+
+
+# ---------------------------------------------------------------- athletes
+
+
 class ProfileDetail(IntEnum):
     """How much of an athlete's profile a viewer gets (Strava's resource_state)."""
 
-    META = 1  # id, names and picture only: a private profile seen by someone else
+    HIDDEN = 0  # blocked either way: the athlete does not exist for this viewer (404)
+    META = 1  # id, names and picture only: a private profile seen by someone who does not follow it
     SUMMARY = 2
     DETAIL = 3
 
 
-def profile_detail(viewer: Caller, athlete_id: int, private_profile: bool) -> ProfileDetail:
+def profile_detail(
+    viewer: Caller, athlete_id: int, private_profile: bool, relation: Relation = STRANGER
+) -> ProfileDetail:
     """What ``viewer`` may see of athlete ``athlete_id``'s profile."""
-    if viewer.athlete_id == athlete_id:
-        return ProfileDetail.DETAIL if "profile:read_all" in viewer.scopes else ProfileDetail.SUMMARY
-    if viewer.has_role("MODERATOR"):
+    request = _Request(viewer, relation)
+    resource = _uid("Athlete", athlete_id)
+    request.athlete(athlete_id, private_profile)
+    detail, profile, see = request.allowed(["ViewProfileDetail", "ViewProfile", "SeeAthlete"], resource)
+    if detail:
+        return ProfileDetail.DETAIL
+    if profile:
         return ProfileDetail.SUMMARY
-    if private_profile:
-        return ProfileDetail.META
-    return ProfileDetail.SUMMARY
+    return ProfileDetail.META if see else ProfileDetail.HIDDEN
+
+
+def can_see_athlete(viewer: Caller, athlete_id: int, relation: Relation) -> bool:
+    """Whether ``athlete_id`` may appear to ``viewer`` at all (lists, kudos, comments, feed)."""
+    if viewer.athlete_id == athlete_id:
+        return True
+    request = _Request(viewer, relation)
+    request.athlete(athlete_id)
+    return request.allowed(["SeeAthlete"], _uid("Athlete", athlete_id))[0]
+
+
+def can_follow(viewer: Caller, athlete_id: int, relation: Relation) -> bool:
+    request = _Request(viewer, relation)
+    request.athlete(athlete_id)
+    return request.allowed(["Follow"], _uid("Athlete", athlete_id))[0]
+
+
+def can_list_connections(viewer: Caller, athlete_id: int, private_profile: bool, relation: Relation) -> bool:
+    """Whether ``viewer`` may read ``athlete_id``'s follower and following lists."""
+    request = _Request(viewer, relation)
+    request.athlete(athlete_id, private_profile)
+    return request.allowed(["ListConnections"], _uid("Athlete", athlete_id))[0]
+
+
+# ---------------------------------------------------------------- activities
 
 
 class ActivityAccess(IntEnum):
@@ -85,18 +195,62 @@ class ActivityAccess(IntEnum):
     OWNER = 2
 
 
-def activity_access(viewer: Caller, owner_id: int, visibility: str) -> ActivityAccess:
-    """Visibility rules for one activity. ``followers_only`` is owner-only until the social graph exists
-    (issue 5 adds followers here, behind this same call)."""
-    if viewer.athlete_id == owner_id:
+def _activity_request(
+    viewer: Caller, owner_id: int, visibility: str, relation: Relation, activity_id: int = 0
+) -> tuple[_Request, dict[str, str]]:
+    request = _Request(viewer, relation)
+    owner = request.athlete(owner_id)
+    resource = request.add("Activity", activity_id, {"owner": owner, "visibility": visibility})
+    return request, resource
+
+
+def activity_access(
+    viewer: Caller, owner_id: int, visibility: str, relation: Relation = STRANGER
+) -> ActivityAccess:
+    """What ``viewer`` may do with an activity of ``owner_id`` with ``visibility``."""
+    request, resource = _activity_request(viewer, owner_id, visibility, relation)
+    edit, view = request.allowed(["EditActivity", "ViewActivity"], resource)
+    if edit:
         return ActivityAccess.OWNER
-    if viewer.has_role("MODERATOR"):
-        return ActivityAccess.VIEW
-    if visibility == "everyone" and "activity:read" in viewer.scopes:
-        return ActivityAccess.VIEW
-    return ActivityAccess.NONE
+    return ActivityAccess.VIEW if view else ActivityAccess.NONE
+
+
+def activity_accesses(
+    viewer: Caller, activities: list[tuple[int, str]], relations: dict[int, Relation]
+) -> list[ActivityAccess]:
+    """``activity_access`` for many (owner_id, visibility) pairs at once (lists and feeds)."""
+    return [activity_access(viewer, owner, visibility, relations.get(owner, STRANGER)) for owner, visibility in activities]
+
+
+def sees_full_map(viewer: Caller, owner_id: int) -> bool:
+    """Only the owner sees an activity's map untrimmed; everyone else gets privacy zones and hidden ends cut."""
+    request, resource = _activity_request(viewer, owner_id, "only_me", STRANGER)
+    return request.allowed(["ViewFullMap"], resource)[0]
+
+
+class Interaction(IntEnum):
+    KUDOS = 0
+    COMMENT = 1
+
+
+def can_interact(viewer: Caller, owner_id: int, visibility: str, relation: Relation, what: Interaction) -> bool:
+    """Kudos (never on one's own activity) and comments: only on activities the viewer sees, never across a block."""
+    request, resource = _activity_request(viewer, owner_id, visibility, relation)
+    (view,) = request.allowed(["ViewActivity"], resource)
+    action = "GiveKudos" if what is Interaction.KUDOS else "Comment"
+    return request.allowed([action], resource, can_view=view)[0]
+
+
+def can_delete_comment(viewer: Caller, author_id: int, activity_owner_id: int) -> bool:
+    request = _Request(viewer, STRANGER)
+    resource = request.add(
+        "Comment", 0, {"author": request.athlete(author_id), "activity_owner": request.athlete(activity_owner_id)}
+    )
+    return request.allowed(["DeleteComment"], resource)[0]
 
 
 def can_list_private_activities(viewer: Caller, owner_id: int) -> bool:
     """Strava's activity:read_all: the owner's token sees only_me activities in lists."""
-    return viewer.athlete_id == owner_id and "activity:read_all" in viewer.scopes
+    request = _Request(viewer, STRANGER)
+    request.athlete(owner_id)
+    return request.allowed(["ListPrivateActivities"], _uid("Athlete", owner_id))[0]

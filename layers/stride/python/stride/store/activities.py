@@ -60,10 +60,13 @@ def _upload_to_domain(item: UploadItem) -> Upload:
 
 def _activity_to_domain(item: ActivityItem) -> Activity:
     detail = ActivityDetail.model_validate_json(zlib.decompress(item.detail)) if item.detail else ActivityDetail()
+    summary = ActivitySummary.model_validate_json(item.summary)
+    # The counters live beside the summary JSON, kept with ADD by kudos and comments (AP25, AP28).
+    summary.kudos_count, summary.comment_count = int(item.kudos_count or 0), int(item.comment_count or 0)
     return Activity(
         id=int(item.activity_id),
         athlete_id=int(item.athlete_id),
-        summary=ActivitySummary.model_validate_json(item.summary),
+        summary=summary,
         detail=detail,
         visibility=item.visibility,  # type: ignore[arg-type]
         created_at=item.created_at,
@@ -254,10 +257,21 @@ class ActivityRepository:
         return [_activity_to_domain(item) for item in page_items if isinstance(item, ActivityItem)]
 
     def save_changes(self, activity: Activity, expected_revision: int) -> None:
-        """AP16: PutItem PK=ACT#<id>, SK=META if the stored revision is the one read (optimistic locking)."""
-        item = _activity_to_item(activity)
+        """AP16: UpdateItem PK=ACT#<id>, SK=META, SET the owner's fields, if the stored revision is the one read
+        (optimistic locking). The kudos and comment counters are not touched, so none is lost to an edit."""
+        fresh = _activity_to_item(activity)
+        item = ActivityItem(keys.activity_pk(activity.id), keys.META)
+        actions = [
+            ActivityItem.summary.set(fresh.summary),
+            ActivityItem.visibility.set(fresh.visibility),
+            ActivityItem.GSI1SK.set(fresh.GSI1SK),
+            ActivityItem.updated_at.set(fresh.updated_at),
+            ActivityItem.revision.set(fresh.revision),
+        ]
+        if fresh.detail is not None:
+            actions.append(ActivityItem.detail.set(fresh.detail))
         with translated("Activity"):
-            item.save(condition=ActivityItem.revision == expected_revision)
+            item.update(actions=actions, condition=ActivityItem.revision == expected_revision)
 
     def delete(self, activity: Activity, best_effort_names: list[tuple[str, int]]) -> None:
         """AP17: TransactWriteItems: delete the activity, its markers and best efforts; upload → deleted."""

@@ -83,3 +83,98 @@ def stats_day_sk(day_iso: str) -> str:
 
 def stats_event_sk(event_id: str) -> str:
     return f"{STATS_EVENT}{event_id}"
+
+
+# Keys of the social, feed, notifications and privacy contexts, access patterns AP21 to AP45
+FOLLOWING_SUFFIX = "#FOLLOWING"
+FOLLOWERS_SUFFIX = "#FOLLOWERS"
+FOLLOW_REQUESTS_SUFFIX = "#FOLLOWREQ"
+BLOCKS_SUFFIX = "#BLOCKS"
+MUTES_SUFFIX = "#MUTES"
+SUGGESTIONS = "SUGGESTIONS"
+PRIVACY = "PRIVACY"
+DEVICE = "DEVICE#"
+KUDOS = "KUDOS#"
+COMMENT = "COMMENT#"
+FEED = "FEED#"
+POPULAR_PK = "POPULAR"
+NOTIFICATIONS_SUFFIX = "#NOTIF"
+NOTIFICATION_EVENT = "NOTIFEVT#"
+
+
+def _edge(athlete_id: int, suffix: str) -> str:
+    return f"{ATHLETE}{athlete_id}{suffix}"
+
+
+def following_pk(athlete_id: int) -> str:
+    """Who ``athlete_id`` follows (sort key: ``athlete_sk(other)``)."""
+    return _edge(athlete_id, FOLLOWING_SUFFIX)
+
+
+def followers_pk(athlete_id: int) -> str:
+    """Who follows ``athlete_id``."""
+    return _edge(athlete_id, FOLLOWERS_SUFFIX)
+
+
+def follow_requests_pk(athlete_id: int) -> str:
+    """Pending requests to follow ``athlete_id`` (a private profile approves or denies them)."""
+    return _edge(athlete_id, FOLLOW_REQUESTS_SUFFIX)
+
+
+def blocks_pk(athlete_id: int) -> str:
+    """Whom ``athlete_id`` has blocked."""
+    return _edge(athlete_id, BLOCKS_SUFFIX)
+
+
+def mutes_pk(athlete_id: int) -> str:
+    """Whom ``athlete_id`` has muted (hidden from their feed, still followed)."""
+    return _edge(athlete_id, MUTES_SUFFIX)
+
+
+def athlete_sk(athlete_id: int) -> str:
+    """Sort key of an edge: the other athlete, zero-padded so edges list in id order."""
+    return f"{ATHLETE}{athlete_id:019d}"
+
+
+def athlete_from_sk(sort_key: str) -> int:
+    return int(sort_key[len(ATHLETE) :])
+
+
+def device_sk(platform: str, token_hash: str) -> str:
+    return f"{DEVICE}{platform}#{token_hash}"
+
+
+def kudos_sk(athlete_id: int) -> str:
+    return f"{KUDOS}{athlete_id:019d}"
+
+
+def comment_sk(comment_id: int) -> str:
+    """Comment ids are time-ordered, so the sort key alone lists comments oldest first."""
+    return f"{COMMENT}{comment_id:019d}"
+
+
+def feed_pk(reader_id: int) -> str:
+    return f"{FEED}{reader_id}"
+
+
+def feed_sk(start_epoch: int, activity_id: int) -> str:
+    """Newest first with ScanIndexForward=False: start time then activity id, both zero-padded."""
+    return f"{start_epoch:011d}#{activity_id:019d}"
+
+
+def feed_author_pk(reader_id: int, author_id: int) -> str:
+    """GSI1 partition of one author's entries in one reader's feed (unfollow, block and mute remove them)."""
+    return f"{FEED}{reader_id}#{ATHLETE}{author_id}"
+
+
+def notifications_pk(athlete_id: int) -> str:
+    return _edge(athlete_id, NOTIFICATIONS_SUFFIX)
+
+
+def notification_sk(notification_id: int) -> str:
+    return f"{notification_id:019d}"
+
+
+def notification_event_sk(event_id: str, recipient_id: int) -> str:
+    """Marker that one event already notified one recipient (duplicate deliveries write nothing new)."""
+    return f"{NOTIFICATION_EVENT}{event_id}#{recipient_id}"

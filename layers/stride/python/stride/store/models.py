@@ -127,6 +127,9 @@ class ActivityItem(StrideItem, discriminator="activity"):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     revision = NumberAttribute(default=1)
+    # Kept with ADD by kudos and comment writes; an owner's edit never writes them (no lost kudos).
+    kudos_count = NumberAttribute(default=0)
+    comment_count = NumberAttribute(default=0)
 
 
 class MarkerItem(StrideItem, discriminator="marker"):
@@ -150,3 +153,91 @@ class AppliedEventItem(StrideItem, discriminator="applied_event"):
     """Marks an event a consumer has applied (idempotency); expires with ``ttl``."""
 
     ttl = TTLAttribute()
+
+
+# ---------------------------------------------------------------- social (AP21-AP33)
+class EdgeItem(StrideItem, discriminator="edge"):
+    """One direction of a relationship between two athletes: follow (both directions, one transaction),
+    follow request, block, mute. ``PK`` names the owner and the relation, ``SK`` the other athlete."""
+
+    athlete_id = NumberAttribute()  # the owner of the partition
+    other_id = NumberAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class SuggestionsItem(StrideItem, discriminator="suggestions"):
+    """Friends of friends ranked by shared connections, computed off the request path (JSON list)."""
+
+    suggestions = UnicodeAttribute()  # JSON [{"athlete_id": n, "shared": k}, ...], best first
+    computed_at = UTCDateTimeAttribute()
+
+
+class KudosItem(StrideItem, discriminator="kudos"):
+    activity_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class CommentItem(StrideItem, discriminator="comment"):
+    comment_id = NumberAttribute()
+    activity_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    text = UnicodeAttribute()
+    mentions = ListAttribute(of=NumberAttribute, null=True)  # type: ignore[arg-type]
+    created_at = UTCDateTimeAttribute()
+
+
+# ---------------------------------------------------------------- feed (AP34-AP38)
+class FeedEntryItem(StrideItem, discriminator="feed_entry"):
+    """An activity pre-rendered into one reader's feed. GSI1 groups one author's entries in that feed."""
+
+    reader_id = NumberAttribute()
+    author_id = NumberAttribute()
+    activity_id = NumberAttribute()
+    entry = UnicodeAttribute()  # JSON of the rendered entry (no map: maps are trimmed at read time)
+    ttl = TTLAttribute()
+
+
+class PopularItem(StrideItem, discriminator="popular"):
+    """An athlete whose activities are merged into feeds at read time instead of fanned out."""
+
+    athlete_id = NumberAttribute()
+    follower_count = NumberAttribute()
+
+
+# ---------------------------------------------------------------- notifications (AP39-AP42)
+class NotificationItem(StrideItem, discriminator="notification"):
+    notification_id = NumberAttribute()
+    recipient_id = NumberAttribute()
+    type = UnicodeAttribute()  # kudos | comment | mention | follower | follow_request
+    actor_id = NumberAttribute()
+    activity_id = NumberAttribute(null=True)
+    comment_id = NumberAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    read = BooleanAttribute(default=False)
+    created_at = UTCDateTimeAttribute()
+    ttl = TTLAttribute()
+
+
+class DeviceItem(StrideItem, discriminator="device"):
+    """A phone registered for push: platform (ios | android) and its push token."""
+
+    platform = UnicodeAttribute()
+    token = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+# ---------------------------------------------------------------- privacy (AP43)
+class PrivacyZoneMap(MapAttribute[str, Any]):
+    zone_id = NumberAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    radius = NumberAttribute()  # metres, 200 to 1,600
+
+
+class PrivacyItem(StrideItem, discriminator="privacy"):
+    """An athlete's map privacy: zones and the metres hidden at the start and end of every activity."""
+
+    zones = ListAttribute(of=PrivacyZoneMap)
+    hide_start_end = NumberAttribute(default=0)
+    updated_at = UTCDateTimeAttribute()

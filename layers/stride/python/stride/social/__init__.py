@@ -1,0 +1,1 @@
+"""Follows, follow requests, blocks, mutes, kudos and comments."""
