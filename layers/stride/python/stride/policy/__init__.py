@@ -204,9 +204,7 @@ def _activity_request(
     return request, resource
 
 
-def activity_access(
-    viewer: Caller, owner_id: int, visibility: str, relation: Relation = STRANGER
-) -> ActivityAccess:
+def activity_access(viewer: Caller, owner_id: int, visibility: str, relation: Relation = STRANGER) -> ActivityAccess:
     """What ``viewer`` may do with an activity of ``owner_id`` with ``visibility``."""
     request, resource = _activity_request(viewer, owner_id, visibility, relation)
     edit, view = request.allowed(["EditActivity", "ViewActivity"], resource)
@@ -219,7 +217,9 @@ def activity_accesses(
     viewer: Caller, activities: list[tuple[int, str]], relations: dict[int, Relation]
 ) -> list[ActivityAccess]:
     """``activity_access`` for many (owner_id, visibility) pairs at once (lists and feeds)."""
-    return [activity_access(viewer, owner, visibility, relations.get(owner, STRANGER)) for owner, visibility in activities]
+    return [
+        activity_access(viewer, owner, visibility, relations.get(owner, STRANGER)) for owner, visibility in activities
+    ]
 
 
 def sees_full_map(viewer: Caller, owner_id: int) -> bool:

@@ -134,7 +134,9 @@ def trim_latlng(latlng: Sequence[Sequence[float]], privacy: MapPrivacy) -> list[
     return hidden_mask([(float(p[0]), float(p[1])) for p in latlng], privacy)
 
 
-def endpoint(point: Sequence[float] | None, privacy: MapPrivacy, visible: Sequence[LatLng], first: bool) -> list[float] | None:
+def endpoint(
+    point: Sequence[float] | None, privacy: MapPrivacy, visible: Sequence[LatLng], first: bool
+) -> list[float] | None:
     """A start or end position for others: the first (or last) visible point, or none when all are hidden."""
     if not point:
         return None

@@ -61,7 +61,7 @@ def _upload_to_domain(item: UploadItem) -> Upload:
 def _activity_to_domain(item: ActivityItem) -> Activity:
     detail = ActivityDetail.model_validate_json(zlib.decompress(item.detail)) if item.detail else ActivityDetail()
     summary = ActivitySummary.model_validate_json(item.summary)
-    # The counters live beside the summary JSON, kept with ADD by kudos and comments (AP25, AP28).
+    # The counters live beside the summary JSON, kept with ADD by kudos and comments (AP30, AP32).
     summary.kudos_count, summary.comment_count = int(item.kudos_count or 0), int(item.comment_count or 0)
     return Activity(
         id=int(item.activity_id),
@@ -261,7 +261,7 @@ class ActivityRepository:
         (optimistic locking). The kudos and comment counters are not touched, so none is lost to an edit."""
         fresh = _activity_to_item(activity)
         item = ActivityItem(keys.activity_pk(activity.id), keys.META)
-        actions = [
+        actions: list[Action] = [
             ActivityItem.summary.set(fresh.summary),
             ActivityItem.visibility.set(fresh.visibility),
             ActivityItem.GSI1SK.set(fresh.GSI1SK),

@@ -85,12 +85,13 @@ def stats_event_sk(event_id: str) -> str:
     return f"{STATS_EVENT}{event_id}"
 
 
-# Keys of the social, feed, notifications and privacy contexts, access patterns AP21 to AP45
+# Keys of the social, feed, notifications and privacy contexts, access patterns AP21 to AP47
 FOLLOWING_SUFFIX = "#FOLLOWING"
 FOLLOWERS_SUFFIX = "#FOLLOWERS"
 FOLLOW_REQUESTS_SUFFIX = "#FOLLOWREQ"
 BLOCKS_SUFFIX = "#BLOCKS"
 MUTES_SUFFIX = "#MUTES"
+MUTED_BY_SUFFIX = "#MUTEDBY"
 SUGGESTIONS = "SUGGESTIONS"
 PRIVACY = "PRIVACY"
 DEVICE = "DEVICE#"
@@ -129,6 +130,11 @@ def blocks_pk(athlete_id: int) -> str:
 def mutes_pk(athlete_id: int) -> str:
     """Whom ``athlete_id`` has muted (hidden from their feed, still followed)."""
     return _edge(athlete_id, MUTES_SUFFIX)
+
+
+def muted_by_pk(athlete_id: int) -> str:
+    """Who muted ``athlete_id`` (the reverse of ``mutes_pk``, written in the same transaction): fan-out skips them."""
+    return _edge(athlete_id, MUTED_BY_SUFFIX)
 
 
 def athlete_sk(athlete_id: int) -> str:

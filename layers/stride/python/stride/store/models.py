@@ -155,7 +155,7 @@ class AppliedEventItem(StrideItem, discriminator="applied_event"):
     ttl = TTLAttribute()
 
 
-# ---------------------------------------------------------------- social (AP21-AP33)
+# Items of the social context, access patterns AP21-AP34
 class EdgeItem(StrideItem, discriminator="edge"):
     """One direction of a relationship between two athletes: follow (both directions, one transaction),
     follow request, block, mute. ``PK`` names the owner and the relation, ``SK`` the other athlete."""
@@ -183,11 +183,11 @@ class CommentItem(StrideItem, discriminator="comment"):
     activity_id = NumberAttribute()
     athlete_id = NumberAttribute()
     text = UnicodeAttribute()
-    mentions = ListAttribute(of=NumberAttribute, null=True)  # type: ignore[arg-type]
+    mentions = ListAttribute(of=NumberAttribute, null=True)
     created_at = UTCDateTimeAttribute()
 
 
-# ---------------------------------------------------------------- feed (AP34-AP38)
+# Items of the feed context, access patterns AP35-AP39
 class FeedEntryItem(StrideItem, discriminator="feed_entry"):
     """An activity pre-rendered into one reader's feed. GSI1 groups one author's entries in that feed."""
 
@@ -205,7 +205,7 @@ class PopularItem(StrideItem, discriminator="popular"):
     follower_count = NumberAttribute()
 
 
-# ---------------------------------------------------------------- notifications (AP39-AP42)
+# Items of the notifications context, access patterns AP40-AP44
 class NotificationItem(StrideItem, discriminator="notification"):
     notification_id = NumberAttribute()
     recipient_id = NumberAttribute()
@@ -227,7 +227,7 @@ class DeviceItem(StrideItem, discriminator="device"):
     created_at = UTCDateTimeAttribute()
 
 
-# ---------------------------------------------------------------- privacy (AP43)
+# Items of the privacy context, access patterns AP45-AP47
 class PrivacyZoneMap(MapAttribute[str, Any]):
     zone_id = NumberAttribute()
     lat = NumberAttribute()
