@@ -19,7 +19,7 @@ MODERATOR = Caller(3, "s3", frozenset({"MODERATOR"}))
     [
         (OWNER, "only_me", ActivityAccess.OWNER),
         (OTHER, "everyone", ActivityAccess.VIEW),
-        (OTHER, "followers_only", ActivityAccess.NONE),
+        (OTHER, "followers_only", ActivityAccess.NONE),  # a stranger: followers see it (test_policy_cedar.py)
         (OTHER, "only_me", ActivityAccess.NONE),
         (MODERATOR, "only_me", ActivityAccess.VIEW),
         (Caller(2, "s2", scopes=frozenset({"read"})), "everyone", ActivityAccess.NONE),
