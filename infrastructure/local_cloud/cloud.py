@@ -25,7 +25,7 @@ from infrastructure.local_cloud.gateway import Gateway, swagger_assets, swagger_
 from infrastructure.local_cloud.provisioner import Provisioned, Provisioner
 from infrastructure.local_cloud.runtime import FunctionPool, Report
 from infrastructure.local_cloud.template import expand, load_template
-from infrastructure.local_cloud.triggers import AsyncInvoker, QueueDelivery, StreamPoller
+from infrastructure.local_cloud.triggers import AsyncInvoker, QueueDelivery, QueuePoller, StreamPoller
 
 log = logging.getLogger("stride.local_cloud")
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,6 +208,16 @@ class LocalCloud:
                 self.region,
                 self._stop,
             ).run()
+        for queue_mapping in self.state.queue_mappings:
+            queue_poller = QueuePoller(
+                queue_mapping,
+                self.pools[queue_mapping.function],
+                self.client("sqs"),
+                self.region,
+                self._stop,
+                failed_visibility_s=int(self.retry_delays[0]) if self.retry_delays else 0,
+            )
+            threading.Thread(target=queue_poller.run, name=f"sqs-{queue_mapping.function}", daemon=True).start()
 
     def _info(self) -> LocalInfo:
         assert self.state is not None

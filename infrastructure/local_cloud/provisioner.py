@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ ORDER = [
     "AWS::Events::EventBus",
     "AWS::Events::Archive",
     "AWS::Kinesis::Stream",
+    "AWS::SecretsManager::Secret",
     "AWS::Cognito::UserPool",
     "AWS::Cognito::UserPoolGroup",
     "AWS::Cognito::UserPoolResourceServer",
@@ -91,6 +94,17 @@ class StreamMapping:
 
 
 @dataclass
+class QueueMapping:
+    """An SQS event source mapping: the local cloud polls the queue and invokes the function with batches."""
+
+    function: str
+    queue_url: str
+    queue_arn: str
+    batch_size: int
+    report_item_failures: bool
+
+
+@dataclass
 class Provisioned:
     physical: dict[str, str] = field(default_factory=dict)  # logical id -> Ref value
     attributes: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -98,6 +112,7 @@ class Provisioned:
     routes: list[Route] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     stream_mappings: list[StreamMapping] = field(default_factory=list)
+    queue_mappings: list[QueueMapping] = field(default_factory=list)
     gateway_responses: dict[str, Any] = field(default_factory=dict)
     binary_media_types: list[str] = field(default_factory=list)
     throttle: tuple[float, float] | None = None  # rate, burst
@@ -162,12 +177,23 @@ class Provisioner:
                 self.state.physical[logical_id] = self._name(logical_id)
                 self.state.attributes[(logical_id, "Arn")] = self._arn("iam", f"role/{self._name(logical_id)}")
         for resource_type in ORDER:
-            for logical_id, resource in resources.items():
-                if resource["Type"] == resource_type:
+            # Resources of one type may reference each other (a queue's RedrivePolicy names its dead-letter queue)
+            # and the SAM transform does not keep the template's order: one that cannot resolve yet waits a pass.
+            pending = [(i, r) for i, r in resources.items() if r["Type"] == resource_type]
+            while pending:
+                waiting = []
+                for logical_id, resource in pending:
                     raw = dict(resource.get("Properties") or {})
                     raw.pop("NotificationConfiguration", None)  # wired once the functions exist
-                    props = self.resolver.resolve(raw)
+                    try:
+                        props = self.resolver.resolve(raw)
+                    except Unresolved:
+                        waiting.append((logical_id, resource))
+                        continue
                     getattr(self, "_create_" + resource_type.split("::", 1)[1].replace("::", "_"))(logical_id, props)
+                if len(waiting) == len(pending):
+                    props = self.resolver.resolve(dict(waiting[0][1].get("Properties") or {}))  # raises Unresolved
+                pending = waiting
         for logical_id, resource in resources.items():
             if resource["Type"] == "AWS::S3::Bucket":
                 self._wire_bucket_notifications(logical_id, resource.get("Properties") or {})
@@ -238,6 +264,24 @@ class Provisioner:
         self.state.physical[logical_id] = key["KeyId"]
         self.state.attributes[(logical_id, "Arn")] = key["Arn"]
 
+    def _create_SecretsManager_Secret(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        # moto stores a secret as given: CloudFormation's GenerateSecretString is done here, with the same rules.
+        value = props.get("SecretString")
+        if value is None:
+            spec = props.get("GenerateSecretString") or {}
+            alphabet = string.ascii_letters + string.digits
+            if not spec.get("ExcludePunctuation"):
+                alphabet += "!#$%&()*+,-.:;<=>?@[]^_{|}~"
+            alphabet = "".join(c for c in alphabet if c not in spec.get("ExcludeCharacters", ""))
+            value = "".join(secrets.choice(alphabet) for _ in range(int(spec.get("PasswordLength", 32))))
+            if spec.get("SecretStringTemplate") and spec.get("GenerateStringKey"):
+                value = json.dumps({**json.loads(spec["SecretStringTemplate"]), spec["GenerateStringKey"]: value})
+        arn = self.client("secretsmanager").create_secret(
+            Name=props.get("Name") or self._name(logical_id), SecretString=value
+        )["ARN"]
+        self.state.physical[logical_id] = arn  # Ref of a secret is its ARN
+        self.state.attributes[(logical_id, "Id")] = arn
+
     def _create_S3_Bucket(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
         name = props.get("BucketName") or self._name(logical_id)
         s3 = self.client("s3")
@@ -286,7 +330,7 @@ class Provisioner:
         bucket = self.state.physical[logical_id]
         queue_configs = []
         for index, config in enumerate(lambda_configs):
-            function_id = _function_from_arn_ref(config["Function"])
+            function_id = _function_from_arn_ref(config["Function"], self.expanded.resources)
             if function_id is None:
                 raise NotImplementedError("S3 notifications to a function outside the template")
             queue_name = f"stride-{self.stage}-s3-{logical_id}-{function_id}-{index}".lower()[:80]
@@ -335,7 +379,7 @@ class Provisioner:
         raw_targets = (self.expanded.resources[logical_id].get("Properties") or {}).get("Targets", [])
         targets = []
         for raw, target in zip(raw_targets, props.get("Targets", []), strict=True):
-            function_id = _function_from_arn_ref(raw["Arn"])
+            function_id = _function_from_arn_ref(raw["Arn"], self.expanded.resources)
             if function_id is None:
                 targets.append({"Id": target["Id"], "Arn": target["Arn"]})
                 continue
@@ -476,6 +520,19 @@ class Provisioner:
         raw = self.expanded.resources[logical_id]["Properties"]
         function_id = raw["FunctionName"]["Ref"] if isinstance(raw["FunctionName"], dict) else raw["FunctionName"]
         source = props["EventSourceArn"]
+        report_item_failures = "ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or [])
+        if ":sqs:" in source:
+            queue_url = self.client("sqs").get_queue_url(QueueName=source.rsplit(":", 1)[1])["QueueUrl"]
+            self.state.queue_mappings.append(
+                QueueMapping(
+                    function=function_id,
+                    queue_url=queue_url,
+                    queue_arn=source,
+                    batch_size=int(props.get("BatchSize", 10)),
+                    report_item_failures=report_item_failures,
+                )
+            )
+            return
         if ":kinesis:" not in source:
             raise NotImplementedError(f"event source mapping from {source}")
         self.state.stream_mappings.append(
@@ -486,7 +543,7 @@ class Provisioner:
                 starting_position=props.get("StartingPosition", "LATEST"),
                 max_retries=int(props.get("MaximumRetryAttempts", -1)),
                 bisect=bool(props.get("BisectBatchOnFunctionError", False)),
-                report_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
+                report_item_failures=report_item_failures,
                 on_failure_arn=((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"),
             )
         )
@@ -534,15 +591,21 @@ class Provisioner:
         self.state.physical[logical_id] = props.get("StageName", "v1")
 
 
-def _function_from_arn_ref(value: Any) -> str | None:
-    """The logical id in ``!GetAtt Fn.Arn`` (or ``!Ref Fn``) of an unresolved target."""
+def _function_from_arn_ref(value: Any, resources: dict[str, Any]) -> str | None:
+    """The logical id in ``!GetAtt Fn.Arn`` (or ``!Ref Fn``) when it names a function of the template.
+
+    Any other target (a queue's ``!GetAtt Q.Arn``) is None: the caller hands it to the service as it is.
+    """
+    logical_id: str | None = None
     if isinstance(value, dict):
         if "Fn::GetAtt" in value:
             target = value["Fn::GetAtt"]
-            return str(target[0] if isinstance(target, list) else target.split(".")[0])
-        if "Ref" in value:
-            return str(value["Ref"])
-    return None
+            logical_id = str(target[0] if isinstance(target, list) else target.split(".")[0])
+        elif "Ref" in value:
+            logical_id = str(value["Ref"])
+    if logical_id is None or resources.get(logical_id, {}).get("Type") != "AWS::Lambda::Function":
+        return None
+    return logical_id
 
 
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:

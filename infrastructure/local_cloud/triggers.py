@@ -1,5 +1,6 @@
 """Asynchronous triggers as in AWS: S3 notifications and EventBridge rules invoke their functions through SQS
-queues moto fills (moto cannot invoke Lambda without Docker); Kinesis mappings poll the stream.
+queues moto fills (moto cannot invoke Lambda without Docker); Kinesis mappings poll the stream; SQS event source
+mappings poll their queue and invoke the function synchronously with batches, as Lambda's pollers do.
 
 Asynchronous invocation follows Lambda's rules: on a function error the event is retried
 ``MaximumRetryAttempts`` times (AWS waits about 1 and 2 minutes; locally the waits are ``retry_delays``), then
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from infrastructure.local_cloud.provisioner import Delivery, StreamMapping
+from infrastructure.local_cloud.provisioner import Delivery, QueueMapping, StreamMapping
 from infrastructure.local_cloud.runtime import FunctionPool, InvokeResult
 
 log = logging.getLogger("stride.local_cloud")
@@ -232,3 +233,111 @@ class StreamPoller:
                 }
             ),
         )
+
+
+class QueuePoller:
+    """An SQS event source mapping, as Lambda runs it.
+
+    Long-polls the queue for up to ``BatchSize`` messages, invokes the function synchronously with Lambda's SQS
+    event, then deletes what succeeded: every message when the function returned normally, all but the
+    ``batchItemFailures`` when the mapping reports item failures, none when the function failed. What is not
+    deleted comes back after the queue's visibility timeout, and moto moves it to the dead-letter queue of the
+    queue's RedrivePolicy once ``maxReceiveCount`` receives are used up, as SQS does.
+
+    One difference, for quick local retries: a failed message's visibility is cut to ``failed_visibility_s``
+    (the cloud's first retry delay, in whole seconds) instead of waiting out the queue's timeout.
+    """
+
+    def __init__(
+        self,
+        mapping: QueueMapping,
+        pool: FunctionPool,
+        sqs: Any,
+        region: str,
+        stop: threading.Event,
+        failed_visibility_s: int = 1,
+    ) -> None:
+        self.mapping, self.pool, self.sqs, self.region, self.stop = mapping, pool, sqs, region, stop
+        self.failed_visibility_s = failed_visibility_s
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                response = self.sqs.receive_message(
+                    QueueUrl=self.mapping.queue_url,
+                    MaxNumberOfMessages=min(self.mapping.batch_size, 10),
+                    WaitTimeSeconds=1,
+                    MessageSystemAttributeNames=["All"],
+                    MessageAttributeNames=["All"],
+                )
+            except Exception:  # moto going away at shutdown
+                if self.stop.is_set():
+                    return
+                log.exception("polling %s", self.mapping.queue_arn)
+                time.sleep(0.5)
+                continue
+            messages = response.get("Messages", [])
+            if messages:
+                try:
+                    self._process(messages)
+                except Exception:
+                    if not self.stop.is_set():
+                        log.exception("processing a batch of %s", self.mapping.queue_arn)
+
+    def event(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        """Lambda's SQS event for ``messages`` as ReceiveMessage returned them."""
+        return {
+            "Records": [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"],
+                    "attributes": dict(m.get("Attributes", {})),
+                    "messageAttributes": {
+                        name: {
+                            "stringValue": value.get("StringValue"),
+                            "binaryValue": (
+                                base64.b64encode(value["BinaryValue"]).decode() if "BinaryValue" in value else None
+                            ),
+                            "stringListValues": [],
+                            "binaryListValues": [],
+                            "dataType": value["DataType"],
+                        }
+                        for name, value in (m.get("MessageAttributes") or {}).items()
+                    },
+                    "md5OfBody": m.get("MD5OfBody"),
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": self.mapping.queue_arn,
+                    "awsRegion": self.region,
+                }
+                for m in messages
+            ]
+        }
+
+    def _process(self, messages: list[dict[str, Any]]) -> None:
+        result = self.pool.invoke(self.event(messages))
+        failed: set[str] = set()
+        if not result.ok:
+            failed = {m["MessageId"] for m in messages}
+        elif self.mapping.report_item_failures and isinstance(result.payload, dict):
+            ids = {m["MessageId"] for m in messages}
+            reported = {str(f.get("itemIdentifier")) for f in result.payload.get("batchItemFailures") or []}
+            # Lambda treats an identifier it did not send (or an empty one) as the whole batch failing.
+            failed = ids if reported - ids else reported
+        done = [m for m in messages if m["MessageId"] not in failed]
+        for start in range(0, len(done), 10):
+            chunk = done[start : start + 10]
+            self.sqs.delete_message_batch(
+                QueueUrl=self.mapping.queue_url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)],
+            )
+        retry = [m for m in messages if m["MessageId"] in failed]
+        if retry:
+            log.warning("%s: %d of %d messages failed", self.pool.spec.function_name, len(retry), len(messages))
+            self.sqs.change_message_visibility_batch(
+                QueueUrl=self.mapping.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": self.failed_visibility_s}
+                    for i, m in enumerate(retry)
+                ],
+            )
