@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,9 @@ from stride.accounts.models import Athlete, HeartRateZones, ZoneRange
 from stride.errors import ConflictError, NotFoundError
 from stride.store import keys
 from stride.store.errors import translated
-from stride.store.models import AthleteItem, IdentityItem, ZoneRangeMap, ZonesItem
+from stride.store.models import AthleteItem, IdentityItem, UsernameItem, ZoneRangeMap, ZonesItem
+
+BATCH_GET_KEYS = 100  # DynamoDB's BatchGetItem limit
 
 # Fields a profile update may set; everything else on the item is owned by the system.
 UPDATABLE_FIELDS = frozenset(
@@ -92,6 +95,17 @@ class AthleteRepository:
             self._connection = Connection()
         return self._connection
 
+    def get_many(self, athlete_ids: Iterable[int]) -> dict[int, Athlete]:
+        """AP01 for a page of athletes: BatchGetItem PK=ATH#<id>, SK=PROFILE, 100 keys a call (missing ones are
+        left out). Social lists, kudoers, comment authors and notification actors all read profiles this way."""
+        wanted = [(keys.athlete_pk(athlete_id), keys.PROFILE) for athlete_id in sorted(set(athlete_ids))]
+        found: dict[int, Athlete] = {}
+        for start in range(0, len(wanted), BATCH_GET_KEYS):
+            with translated("Athlete"):
+                for item in AthleteItem.batch_get(wanted[start : start + BATCH_GET_KEYS]):
+                    found[int(item.athlete_id)] = _to_domain(item)
+        return found
+
     def get(self, athlete_id: int) -> Athlete | None:
         """AP01: GetItem PK=ATH#<id>, SK=PROFILE."""
         with translated("Athlete"):
@@ -110,15 +124,19 @@ class AthleteRepository:
         return int(item.athlete_id)
 
     def create(self, athlete: Athlete, sub: str) -> None:
-        """AP03: TransactWriteItems: put SUB#<sub>/IDENTITY and ATH#<id>/PROFILE, both if-not-exists.
+        """AP03: TransactWriteItems: put SUB#<sub>/IDENTITY and ATH#<id>/PROFILE, both if-not-exists, and
+        USERNAME#<lower-case username>/IDENTITY (unconditional: the user pool keeps usernames unique, so a marker
+        already there belongs to a deleted account whose name was taken again).
 
         Two first requests racing for the same sub: one wins, the other gets ConflictError and reads the winner.
         """
         identity = IdentityItem(keys.identity_pk(sub), keys.IDENTITY_SK, athlete_id=athlete.id)
         profile = _to_item(athlete)
+        username = UsernameItem(keys.username_pk(athlete.username), keys.IDENTITY_SK, athlete_id=athlete.id)
         with translated("Athlete"), TransactWrite(connection=self._conn()) as transaction:
             transaction.save(identity, condition=IdentityItem.PK.does_not_exist())
             transaction.save(profile, condition=AthleteItem.PK.does_not_exist())
+            transaction.save(username)
 
     def update(self, athlete_id: int, changes: dict[str, Any]) -> Athlete:
         """AP04: UpdateItem PK=ATH#<id>, SK=PROFILE, SET changed fields, revision+1, if the item exists."""
