@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks import pipeline
+from benchmarks import feed, pipeline
 from benchmarks.imports import BASELINE_REST, DATA_STACK, PARSING_STACK
 from benchmarks.stats import fmt_ms, fmt_ratio, ratio, table
 
@@ -163,3 +163,7 @@ def cold_section(data: dict[str, Any], imports: dict[str, Any] | None) -> str:
 
 def pipeline_section(data: dict[str, Any]) -> str:
     return "\n".join(pipeline.report_lines(data))
+
+
+def feed_section(data: dict[str, Any]) -> str:
+    return "\n".join(feed.report_lines(data))
