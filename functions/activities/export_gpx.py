@@ -1,4 +1,6 @@
-"""GET /api/v3/activities/{id}/export_gpx: the activity as a GPX 1.1 track."""
+"""GET /api/v3/activities/{id}/export_gpx: the activity as a GPX 1.1 track.
+
+Others than the owner get only the points they may see, and a 403 when the owner hid the map."""
 
 from typing import Annotated
 
@@ -18,13 +20,18 @@ app = make_resolver()
     "/api/v3/activities/<activity_id>/export_gpx",
     summary="Export GPX",
     tags=["Activities"],
-    responses={200: {"description": "GPX 1.1", "content": {"application/gpx+xml": {}}}, **error_responses(404, 422)},
+    responses={
+        200: {"description": "GPX 1.1", "content": {"application/gpx+xml": {}}},
+        **error_responses(403, 404, 422),
+    },
 )
 def export_gpx(activity_id: Annotated[int, Path(gt=0, lt=2**63)]) -> Response[str]:
     caller = current_caller(app)
     logger.append_keys(athlete_id=caller.athlete_id, activity_id=activity_id)
     activity, _access = service.get_activity(caller, activity_id)
-    _size, streams = reads.read_streams(activity, {"time", "latlng", "altitude", "heartrate", "cadence"})
+    viewer = reads.viewer_map(caller, activity)
+    reads.require_map(viewer)
+    _size, streams = reads.read_streams(activity, {"time", "latlng", "altitude", "heartrate", "cadence"}, viewer=viewer)
     return Response(
         status_code=200,
         content_type="application/gpx+xml",

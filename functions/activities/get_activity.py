@@ -1,10 +1,11 @@
-"""GET /api/v3/activities/{id}: Strava's DetailedActivity, if the caller may see the activity."""
+"""GET /api/v3/activities/{id}: Strava's DetailedActivity, if the caller may see the activity; others than the
+owner get the map cut by the owner's privacy zones and hidden start/end, or no map when the owner hid it."""
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from stride.activities import service
+from stride.activities import reads, service
 from stride.activities.views import DetailedActivityView
 from stride.http import api_handler, make_resolver
 from stride.http.auth import current_caller
@@ -24,7 +25,8 @@ def get_activity(
     caller = current_caller(app)
     logger.append_keys(athlete_id=caller.athlete_id, activity_id=activity_id)
     activity, access = service.get_activity(caller, activity_id)
-    return DetailedActivityView.from_domain_detailed(activity, access)
+    shared = reads.shared_of(activity, reads.viewer_map(caller, activity))
+    return DetailedActivityView.from_domain_detailed(activity, access, shared)
 
 
 handler = api_handler(app)

@@ -1,4 +1,7 @@
-"""GET /api/v3/activities/{id}/geojson (extension): the track as a GeoJSON FeatureCollection."""
+"""GET /api/v3/activities/{id}/geojson (extension): the track as a GeoJSON FeatureCollection.
+
+Others than the owner get only the points they may see; with a hidden map, a FeatureCollection without
+features."""
 
 from typing import Annotated, Any
 
@@ -23,7 +26,7 @@ def get_activity_geojson(activity_id: Annotated[int, Path(gt=0, lt=2**63)]) -> d
     caller = current_caller(app)
     logger.append_keys(athlete_id=caller.athlete_id, activity_id=activity_id)
     activity, _access = service.get_activity(caller, activity_id)
-    _size, streams = reads.read_streams(activity, {"latlng", "altitude"})
+    _size, streams = reads.read_streams(activity, {"latlng", "altitude"}, viewer=reads.viewer_map(caller, activity))
     return reads.to_geojson(activity, streams)
 
 

@@ -1,4 +1,7 @@
-"""GET /api/v3/activities/{id}/streams: Strava's StreamSet (key_by_type) or list of streams."""
+"""GET /api/v3/activities/{id}/streams: Strava's StreamSet (key_by_type) or list of streams.
+
+Others than the owner get no sample whose position is hidden (in any stream, so they stay aligned) and no
+latlng stream when the owner hid the map."""
 
 from typing import Annotated, Any
 
@@ -37,7 +40,7 @@ def get_activity_streams(
             f"unknown stream types: {', '.join(sorted(unknown))}", "Stream", "keys", "invalid"
         )
     activity, _access = service.get_activity(caller, activity_id)
-    size, streams = reads.read_streams(activity, wanted)
+    size, streams = reads.read_streams(activity, wanted, viewer=reads.viewer_map(caller, activity))
     views = {
         name: StreamView(
             type=None if key_by_type else name,

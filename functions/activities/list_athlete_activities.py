@@ -31,7 +31,8 @@ def list_athlete_activities(
     activities = service.list_activities(
         caller, caller.athlete_id, before=before, after=after, page=page, per_page=per_page
     )
-    return [SummaryActivityView.from_domain(activity) for activity in activities]
+    # The caller's own activities: the owner's view, with the whole map and hide_map.
+    return [SummaryActivityView.from_domain(activity, owner=True) for activity in activities]
 
 
 handler = api_handler(app)

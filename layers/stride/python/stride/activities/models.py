@@ -38,6 +38,7 @@ class ActivitySummary(BaseModel):
     commute: bool = False
     manual: bool = False
     hide_from_home: bool = False
+    hide_map: bool = False  # Stride extension: others see no position at all (the owner sees everything)
     device_name: str | None = None
     gear_id: str | None = None
     distance: float = 0.0

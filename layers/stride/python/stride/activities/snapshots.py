@@ -32,6 +32,7 @@ def snapshot(activity: Activity) -> ActivitySnapshot:
         start_date_local=summary.start_date_local,
         visibility=activity.visibility,
         hide_from_home=summary.hide_from_home,
+        hide_map=summary.hide_map,
         trainer=summary.trainer,
         commute=summary.commute,
         manual=summary.manual,

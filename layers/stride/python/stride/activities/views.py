@@ -4,7 +4,7 @@ StreamSet, ActivityZone, ActivityStats) and request bodies. Tests validate them 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -12,6 +12,7 @@ from stride.activities.models import Activity, ActivityDetail, Upload, UploadSta
 from stride.activities.sports import canonical
 from stride.activities.stats import AthleteStats, Totals
 from stride.policy import ActivityAccess
+from stride.privacy.maps import SharedMap
 
 VisibilityValue = Literal["everyone", "followers_only", "only_me"]
 
@@ -111,6 +112,9 @@ class SummaryActivityView(BaseModel):
     visibility: VisibilityValue
     flagged: bool = False
     hide_from_home: bool
+    hide_map: bool | None = Field(
+        None, description="Stride extension: others see no position of this activity. Shown to the owner only"
+    )
     gear_id: str | None = None
     average_speed: float
     max_speed: float
@@ -132,7 +136,7 @@ class SummaryActivityView(BaseModel):
         s = activity.summary
         return {
             **s.model_dump(exclude={"description", "device_name", "calories", "summary_polyline", "has_streams",
-                                    "stream_types"}),
+                                    "stream_types", "hide_map"}),
             "id": activity.id,
             "resource_state": resource_state,
             "external_id": activity.external_id,
@@ -148,8 +152,26 @@ class SummaryActivityView(BaseModel):
         }  # fmt: skip
 
     @classmethod
-    def from_domain(cls, activity: Activity) -> SummaryActivityView:
-        return cls(**cls.fields_from(activity, 2))
+    def from_domain(cls, activity: Activity, owner: bool = False) -> SummaryActivityView:
+        """The summary with the activity's own map: for the owner, or after ``with_shared_map`` for others."""
+        view = cls(**cls.fields_from(activity, 2))
+        if owner:
+            view.hide_map = activity.summary.hide_map
+        return view
+
+    def with_shared_map(self, shared: SharedMap | None) -> Self:
+        """This view with the map another person gets (``None``: the owner's view, unchanged)."""
+        if shared is None:
+            return self
+        return self.model_copy(
+            update={
+                "map": self.map.model_copy(
+                    update={"summary_polyline": shared.summary_polyline, "polyline": shared.polyline}
+                ),
+                "start_latlng": shared.start_latlng,
+                "end_latlng": shared.end_latlng,
+            }
+        )
 
 
 class _EffortFields(BaseModel):
@@ -219,7 +241,11 @@ class DetailedActivityView(SummaryActivityView):
     embed_token: str | None = None
 
     @classmethod
-    def from_domain_detailed(cls, activity: Activity, access: ActivityAccess) -> DetailedActivityView:
+    def from_domain_detailed(
+        cls, activity: Activity, access: ActivityAccess, shared: SharedMap | None = None
+    ) -> DetailedActivityView:
+        """The activity page. ``shared`` is the map a non-owner gets (``stride.activities.reads.shared_of``);
+        leave it ``None`` only for the owner, who also sees ``hide_map``."""
         fields = cls.fields_from(activity, 3)
         detail = activity.detail
         fields["map"] = MapView(
@@ -237,7 +263,8 @@ class DetailedActivityView(SummaryActivityView):
             splits_metric=[SplitView(**split) for split in detail.splits_metric],
             splits_standard=[SplitView(**split) for split in detail.splits_standard],
             best_efforts=_best_efforts(activity, detail),
-        )
+            hide_map=activity.summary.hide_map if access is ActivityAccess.OWNER else None,
+        ).with_shared_map(shared)
 
 
 def _local(activity: Activity, moment: datetime) -> datetime:
@@ -298,7 +325,7 @@ def _known_sport(value: str | None) -> str | None:
 
 
 class UpdatableActivityRequest(BaseModel):
-    """Strava's UpdatableActivity, plus Stride's ``visibility``."""
+    """Strava's UpdatableActivity, plus Stride's ``visibility`` and ``hide_map``."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -311,6 +338,7 @@ class UpdatableActivityRequest(BaseModel):
     commute: bool | None = None
     hide_from_home: bool | None = None
     visibility: VisibilityValue | None = None
+    hide_map: bool | None = Field(None, description="Stride extension: show others no position of this activity")
 
     @field_validator("sport_type", "type")
     @classmethod
