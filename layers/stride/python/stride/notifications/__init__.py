@@ -1,0 +1,1 @@
+"""Notifications: social events become per-athlete notifications, read in the app and pushed to phones."""
