@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,8 +77,9 @@ def sign_in(cognito: Any, client_id: str, username: str, password: str) -> dict[
 
 
 def seed(cognito: Any, user_pool_id: str, client_id: str, api_url: str) -> list[dict[str, Any]]:
-    """Create the demo athletes and fill their profiles through the public API."""
+    """Create the demo athletes, connect them, upload their activities and react, all through the public API."""
     created = []
+    headers_of: dict[str, dict[str, str]] = {}
     for demo in DEMO_ATHLETES:
         create_user(
             cognito,
@@ -91,19 +93,36 @@ def seed(cognito: Any, user_pool_id: str, client_id: str, api_url: str) -> list[
             demo.family_name,
         )
         token = sign_in(cognito, client_id, demo.username, DEMO_PASSWORD)["AccessToken"]
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = headers_of[demo.username] = {"Authorization": f"Bearer {token}"}
         athlete = requests.get(f"{api_url}/api/v3/athlete", headers=headers, timeout=30)
         athlete.raise_for_status()
         if demo.profile:
             updated = requests.put(f"{api_url}/api/v3/athlete", json=demo.profile, headers=headers, timeout=30)
             updated.raise_for_status()
         created.append({"username": demo.username, "athlete_id": athlete.json()["id"], "groups": list(demo.groups)})
-        _upload_demo_activities(api_url, demo.username, headers)
+    ids = {entry["username"]: entry["athlete_id"] for entry in created}
+    # Follows first, so the uploads below fan out into the followers' feeds.
+    for follower, followed in DEMO_FOLLOWS:
+        response = requests.post(
+            f"{api_url}/api/v3/athletes/{ids[followed]}/follow", headers=headers_of[follower], timeout=30
+        )
+        response.raise_for_status()
+    uploads = [
+        (username, upload_id)
+        for username, headers in headers_of.items()
+        for upload_id in _upload_demo_activities(api_url, username, headers)
+    ]
+    _react(api_url, headers_of, uploads)
     return created
 
 
-def _upload_demo_activities(api_url: str, username: str, headers: dict[str, str]) -> None:
+# Who follows whom in the demo (carol's profile is private: alice's follow stays a request for carol to answer).
+DEMO_FOLLOWS = (("alice", "bob"), ("bob", "alice"), ("mod", "alice"), ("alice", "carol"))
+
+
+def _upload_demo_activities(api_url: str, username: str, headers: dict[str, str]) -> list[int]:
     """Upload the athlete's demo files the way a client does; the S3 trigger turns them into activities."""
+    upload_ids = []
     for owner, relative, data_type, name in DEMO_ACTIVITIES:
         path = CORPUS / relative
         if owner != username or not path.is_file():
@@ -116,3 +135,30 @@ def _upload_demo_activities(api_url: str, username: str, headers: dict[str, str]
             timeout=60,
         )
         response.raise_for_status()
+        upload_ids.append(int(response.json()["id"]))
+    return upload_ids
+
+
+def _react(api_url: str, headers_of: dict[str, dict[str, str]], uploads: list[tuple[str, int]]) -> None:
+    """Once alice's first demo activity is ready, bob gives kudos and comments on it, mentioning her."""
+    alice_uploads = [upload_id for username, upload_id in uploads if username == "alice"]
+    if not alice_uploads:
+        return
+    deadline = time.monotonic() + 120
+    activity_id = None
+    while activity_id is None and time.monotonic() < deadline:
+        upload = requests.get(f"{api_url}/api/v3/uploads/{alice_uploads[0]}", headers=headers_of["alice"], timeout=30)
+        upload.raise_for_status()
+        activity_id = upload.json().get("activity_id")
+        if activity_id is None:
+            time.sleep(0.5)
+    if activity_id is None:
+        return
+    bob = headers_of["bob"]
+    requests.post(f"{api_url}/api/v3/activities/{activity_id}/kudos", headers=bob, timeout=30).raise_for_status()
+    requests.post(
+        f"{api_url}/api/v3/activities/{activity_id}/comments",
+        json={"text": "Great pace @alice!"},
+        headers=bob,
+        timeout=30,
+    ).raise_for_status()

@@ -74,3 +74,14 @@ def upload_settings() -> UploadSettings:
 @cache
 def feed_settings() -> FeedSettings:
     return _load(FeedSettings)
+
+
+class PushSettings(BaseModel):
+    # One SNS topic per platform; the push sender behind each topic talks to APNs or FCM.
+    push_ios_topic_arn: str = Field(min_length=1)
+    push_android_topic_arn: str = Field(min_length=1)
+
+
+@cache
+def push_settings() -> PushSettings:
+    return _load(PushSettings)

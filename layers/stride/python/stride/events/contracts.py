@@ -51,6 +51,7 @@ class ActivitySnapshot(BaseModel):
     start_date_local: datetime
     visibility: str
     hide_from_home: bool = False
+    hide_map: bool = False  # others must be shown no position of this activity
     trainer: bool = False
     commute: bool = False
     manual: bool = False

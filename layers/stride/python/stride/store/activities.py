@@ -58,7 +58,7 @@ def _upload_to_domain(item: UploadItem) -> Upload:
     )
 
 
-def _activity_to_domain(item: ActivityItem) -> Activity:
+def activity_from_item(item: ActivityItem) -> Activity:
     detail = ActivityDetail.model_validate_json(zlib.decompress(item.detail)) if item.detail else ActivityDetail()
     summary = ActivitySummary.model_validate_json(item.summary)
     # The counters live beside the summary JSON, kept with ADD by kudos and comments (AP30, AP32).
@@ -228,7 +228,7 @@ class ActivityRepository:
         """AP15: GetItem PK=ACT#<id>, SK=META."""
         with translated("Activity"):
             try:
-                return _activity_to_domain(ActivityItem.get(keys.activity_pk(activity_id), keys.META))
+                return activity_from_item(ActivityItem.get(keys.activity_pk(activity_id), keys.META))
             except ActivityItem.DoesNotExist:
                 return None
 
@@ -254,7 +254,7 @@ class ActivityRepository:
                 )
             )
         page_items = items[(page - 1) * per_page : depth]
-        return [_activity_to_domain(item) for item in page_items if isinstance(item, ActivityItem)]
+        return [activity_from_item(item) for item in page_items if isinstance(item, ActivityItem)]
 
     def save_changes(self, activity: Activity, expected_revision: int) -> None:
         """AP16: UpdateItem PK=ACT#<id>, SK=META, SET the owner's fields, if the stored revision is the one read

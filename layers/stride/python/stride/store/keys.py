@@ -184,3 +184,12 @@ def notification_sk(notification_id: int) -> str:
 def notification_event_sk(event_id: str, recipient_id: int) -> str:
     """Marker that one event already notified one recipient (duplicate deliveries write nothing new)."""
     return f"{NOTIFICATION_EVENT}{event_id}#{recipient_id}"
+
+
+# Key of the username marker (AP03 writes it; AP34 resolves @mentions through it)
+USERNAME = "USERNAME#"
+
+
+def username_pk(username: str) -> str:
+    """Usernames are case-insensitive (the user pool is), so the marker is keyed by the lower-case form."""
+    return f"{USERNAME}{username.lower()}"

@@ -217,6 +217,7 @@ class NotificationItem(StrideItem, discriminator="notification"):
     read = BooleanAttribute(default=False)
     created_at = UTCDateTimeAttribute()
     ttl = TTLAttribute()
+    pushed = BooleanAttribute(null=True)  # the push went out; a retried record that finds it false pushes again
 
 
 class DeviceItem(StrideItem, discriminator="device"):
@@ -241,3 +242,9 @@ class PrivacyItem(StrideItem, discriminator="privacy"):
     zones = ListAttribute(of=PrivacyZoneMap)
     hide_start_end = NumberAttribute(default=0)
     updated_at = UTCDateTimeAttribute()
+
+
+class UsernameItem(StrideItem, discriminator="username"):
+    """Links a username (lower case) to its athlete, so @mentions resolve by key (AP34). Written with the profile."""
+
+    athlete_id = NumberAttribute()
