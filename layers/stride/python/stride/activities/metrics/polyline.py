@@ -18,6 +18,7 @@ import numpy as np
 
 from stride.activities.metrics.geo import EARTH_RADIUS
 from stride.activities.metrics.series import FloatArray, IntArray
+from stride.privacy.trim import decode_polyline
 
 SUMMARY_TOLERANCE = 10.0  # m
 SUMMARY_MAX_POINTS = 300
@@ -41,19 +42,9 @@ def encode(lat: FloatArray, lon: FloatArray, precision: int = 5) -> str:
     return (chunk + 63).astype(np.uint8).tobytes().decode("ascii")
 
 
-def decode(text: str, precision: int = 5) -> list[tuple[float, float]]:
-    """The points of an encoded polyline (for tests and tools, not the upload path)."""
-    values: list[int] = []
-    shift = result = 0
-    for byte in text.encode("ascii"):
-        chunk = byte - 63
-        result |= (chunk & 0x1F) << shift
-        shift += 5
-        if chunk < 0x20:
-            values.append(~(result >> 1) if result & 1 else result >> 1)
-            shift = result = 0
-    coords = np.cumsum(np.asarray(values, dtype=np.int64).reshape(-1, 2), axis=0) / 10.0**precision
-    return [(float(a), float(b)) for a, b in coords]
+def decode(text: str) -> list[tuple[float, float]]:
+    """The points of an encoded polyline (for tests and tools): the one stdlib decoder of ``stride.privacy``."""
+    return decode_polyline(text)
 
 
 def _to_segment(x: FloatArray, y: FloatArray, a: IntArray, b: IntArray) -> FloatArray:
