@@ -155,6 +155,42 @@ class CommentAddedEvent(DomainEvent):
     mentions: list[int] = []
 
 
+class SegmentEffortSnapshot(BaseModel):
+    """One effort as the matcher stored it: what the leaderboards, records and challenges need, no track."""
+
+    effort_id: int  # deterministic: (activity, segment, n-th pass), so a re-match writes the same effort
+    segment_id: int
+    activity_id: int
+    athlete_id: int
+    sport_type: str
+    start_date: datetime  # UTC start of the effort (interpolated)
+    start_date_local: datetime
+    elapsed_time: float  # seconds, sub-second precision
+    moving_time: float
+    distance: float
+    start_index: int
+    end_index: int
+    visibility: str  # the activity's: only_me efforts never reach a board
+    hidden: bool = False  # a privacy-zone overlap or a moderator's flag: the owner sees it, nobody else
+
+
+class SegmentEffortRecordedEvent(DomainEvent):
+    detail_type: ClassVar[str] = "segment.effort.recorded"
+    source: ClassVar[str] = "stride.segments"
+
+    effort: SegmentEffortSnapshot
+
+
+class SegmentEffortRemovedEvent(DomainEvent):
+    """An effort left the boards: its activity was deleted or made only_me, re-matched away, or hidden."""
+
+    detail_type: ClassVar[str] = "segment.effort.removed"
+    source: ClassVar[str] = "stride.segments"
+
+    effort: SegmentEffortSnapshot
+    reason: str  # activity_deleted | only_me | rematched | hidden
+
+
 CONTRACTS: dict[str, type[DomainEvent]] = {
     cls.detail_type: cls
     for cls in (
@@ -170,5 +206,7 @@ CONTRACTS: dict[str, type[DomainEvent]] = {
         AthleteMutedEvent,
         KudosGivenEvent,
         CommentAddedEvent,
+        SegmentEffortRecordedEvent,
+        SegmentEffortRemovedEvent,
     )
 }

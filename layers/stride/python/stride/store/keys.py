@@ -193,3 +193,10 @@ USERNAME = "USERNAME#"
 def username_pk(username: str) -> str:
     """Usernames are case-insensitive (the user pool is), so the marker is keyed by the lower-case form."""
     return f"{USERNAME}{username.lower()}"
+
+
+# ---------------------------------------------------------------- segments: store, geo index, stars (AP48-AP54)
+
+# ---------------------------------------------------------------- segments: efforts and matching (AP55-AP62)
+
+# ---------------------------------------------------------------- segments: leaderboards, titles, records (AP63-AP72)

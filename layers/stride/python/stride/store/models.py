@@ -248,3 +248,10 @@ class UsernameItem(StrideItem, discriminator="username"):
     """Links a username (lower case) to its athlete, so @mentions resolve by key (AP34). Written with the profile."""
 
     athlete_id = NumberAttribute()
+
+
+# ---------------------------------------------------------------- segments: store, geo index, stars
+
+# ---------------------------------------------------------------- segments: efforts and matching
+
+# ---------------------------------------------------------------- segments: leaderboards, titles, records
