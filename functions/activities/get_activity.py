@@ -11,6 +11,8 @@ from stride.http import api_handler, make_resolver
 from stride.http.auth import current_caller
 from stride.http.faults import error_responses
 from stride.observability import logger
+from stride.segments import efforts
+from stride.segments.effort_views import effort_dicts
 
 app = make_resolver()
 
@@ -26,7 +28,8 @@ def get_activity(
     logger.append_keys(athlete_id=caller.athlete_id, activity_id=activity_id)
     activity, access = service.get_activity(caller, activity_id)
     shared = reads.shared_of(activity, reads.viewer_map(caller, activity))
-    return DetailedActivityView.from_domain_detailed(activity, access, shared)
+    segment_efforts = effort_dicts(efforts.activity_efforts(activity, access))
+    return DetailedActivityView.from_domain_detailed(activity, access, shared, segment_efforts)
 
 
 handler = api_handler(app)

@@ -242,10 +242,15 @@ class DetailedActivityView(SummaryActivityView):
 
     @classmethod
     def from_domain_detailed(
-        cls, activity: Activity, access: ActivityAccess, shared: SharedMap | None = None
+        cls,
+        activity: Activity,
+        access: ActivityAccess,
+        shared: SharedMap | None = None,
+        segment_efforts: list[dict[str, Any]] | None = None,
     ) -> DetailedActivityView:
         """The activity page. ``shared`` is the map a non-owner gets (``stride.activities.reads.shared_of``);
-        leave it ``None`` only for the owner, who also sees ``hide_map``."""
+        leave it ``None`` only for the owner, who also sees ``hide_map``. ``segment_efforts`` are the efforts the
+        viewer may see, already shaped (``stride.segments.effort_views.effort_dicts``)."""
         fields = cls.fields_from(activity, 3)
         detail = activity.detail
         fields["map"] = MapView(
@@ -263,6 +268,7 @@ class DetailedActivityView(SummaryActivityView):
             splits_metric=[SplitView(**split) for split in detail.splits_metric],
             splits_standard=[SplitView(**split) for split in detail.splits_standard],
             best_efforts=_best_efforts(activity, detail),
+            segment_efforts=segment_efforts or [],
             hide_map=activity.summary.hide_map if access is ActivityAccess.OWNER else None,
         ).with_shared_map(shared)
 
