@@ -13,17 +13,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import cloud_latency, feed, imports, pipeline, report
+from benchmarks import cloud_latency, feed, imports, leaderboards, pipeline, report, segments
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / ".stride" / "bench" / "latest.json"
 CLOUD_LOG = ROOT / ".stride" / "bench" / "cloud.log"
 PIPELINE_LOG = ROOT / ".stride" / "bench" / "pipeline-cloud.log"
 FEED_LOG = ROOT / ".stride" / "bench" / "feed-cloud.log"
+SEGMENTS_LOG = ROOT / ".stride" / "bench" / "segments-cloud.log"
+LEADERBOARDS_LOG = ROOT / ".stride" / "bench" / "leaderboards-cloud.log"
 # (import runs, warm-up rounds, sequential N, warm-up requests, concurrent clients, requests per client;
 #  pipeline runs per target, runs of a target slower than 10 s per run, uploads through the local cloud;
 #  feed: followers per fan-out, athletes the reader follows, entries in the reader's feed, how many of the
-#  followed are popular (merged at read time), feed page reads)
+#  followed are popular (merged at read time), feed page reads; segments stored in the ride's region; efforts
+#  on the largest leaderboard)
 FULL = {
     "runs": 5,
     "warmup": 1,
@@ -39,6 +42,8 @@ FULL = {
     "feed_entries": 10_000,
     "feed_popular": 1,
     "feed_reads": 100,
+    "segments_sizes": [1_000, 10_000, 100_000],
+    "leaderboard_efforts": 100_000,
 }
 QUICK = {
     "runs": 2,
@@ -55,6 +60,8 @@ QUICK = {
     "feed_entries": 500,
     "feed_popular": 1,
     "feed_reads": 20,
+    "segments_sizes": [200, 1_000],
+    "leaderboard_efforts": 2_000,
 }
 
 
@@ -67,18 +74,23 @@ def _command(argv: list[str]) -> str:
     return shlex.join([shown, "-m", "benchmarks", *argv])
 
 
-def _feed(plan: dict[str, Any], progress: Any) -> dict[str, Any]:
-    FEED_LOG.unlink(missing_ok=True)
-    progress(f"feed: output of the local cloud it starts goes to {FEED_LOG.relative_to(ROOT)}")
-    with cloud_latency.output_to(FEED_LOG) as console:
-        found = feed.measure(plan, lambda message: progress(message, console))
-    return {**found, "log": str(FEED_LOG.relative_to(ROOT))}
+def _on_own_cloud(name: str, module: Any, log: Path, plan: dict[str, Any], progress: Any) -> dict[str, Any]:
+    """A measurement that starts its own local cloud, with the cloud's output kept in a log file."""
+    log.unlink(missing_ok=True)
+    progress(f"{name}: output of the local cloud it starts goes to {log.relative_to(ROOT)}")
+    with cloud_latency.output_to(log) as console:
+        found = module.measure(plan, lambda message: progress(message, console))
+    return {**found, "log": str(log.relative_to(ROOT))}
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one short block per measurement
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer runs and requests (CI smoke, not comparisons)")
-    parser.add_argument("--only", choices=["imports", "cloud", "pipeline", "feed"], help="run one measurement only")
+    parser.add_argument(
+        "--only",
+        choices=["imports", "cloud", "pipeline", "feed", "segments", "leaderboards"],
+        help="run one measurement only",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT})")
     args_list = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(args_list)
@@ -120,7 +132,13 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one short blo
         with cloud_latency.output_to(PIPELINE_LOG) as console:
             results["pipeline"] = pipeline.measure(plan, lambda message: progress(message, console))
         results["pipeline"]["log"] = str(PIPELINE_LOG.relative_to(ROOT))
-    results.update({"feed": _feed(plan, progress)} if args.only in (None, "feed") else {})
+    for name, module, log in (
+        ("feed", feed, FEED_LOG),
+        ("segments", segments, SEGMENTS_LOG),
+        ("leaderboards", leaderboards, LEADERBOARDS_LOG),
+    ):
+        if args.only in (None, name):
+            results[name] = _on_own_cloud(name, module, log, plan, progress)
     results["meta"]["duration_s"] = round(time.perf_counter() - started, 1)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -134,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one short blo
     if "pipeline" in results:
         sections.append(report.pipeline_section(results["pipeline"]))
     sections += [report.feed_section(results["feed"])] if "feed" in results else []
+    sections += [report.segments_section(results["segments"])] if "segments" in results else []
+    sections += [report.leaderboards_section(results["leaderboards"])] if "leaderboards" in results else []
     shown_out = args.out.resolve()
     shown = shown_out.relative_to(ROOT) if shown_out.is_relative_to(ROOT) else shown_out
     sections.append(f"Done in {results['meta']['duration_s']:.1f} s. Results: {shown}")
@@ -142,7 +162,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one short blo
     entries = {**measured.get("baselines", {}), **measured.get("functions", {})}
     failed = {name: entry["error"] for name, entry in entries.items() if entry["error"]}
     # So does a pipeline target that crashes, an input that does not read back, or an upload that never gets ready.
-    pipeline_failed = {**pipeline.errors(results.get("pipeline") or {}), **feed.errors(results.get("feed") or {})}
+    pipeline_failed = {
+        **pipeline.errors(results.get("pipeline") or {}),
+        **feed.errors(results.get("feed") or {}),
+        **segments.errors(results.get("segments") or {}),
+        **leaderboards.errors(results.get("leaderboards") or {}),
+    }
     if failed:
         sections.append("FAILED to import: " + "; ".join(f"{name}: {error}" for name, error in failed.items()))
     if pipeline_failed:

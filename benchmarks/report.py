@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks import feed, pipeline
+from benchmarks import feed, leaderboards, pipeline, segments
 from benchmarks.imports import BASELINE_REST, DATA_STACK, PARSING_STACK
 from benchmarks.stats import fmt_ms, fmt_ratio, ratio, table
 
@@ -167,3 +167,11 @@ def pipeline_section(data: dict[str, Any]) -> str:
 
 def feed_section(data: dict[str, Any]) -> str:
     return "\n".join(feed.report_lines(data))
+
+
+def segments_section(data: dict[str, Any]) -> str:
+    return "\n".join(segments.report_lines(data))
+
+
+def leaderboards_section(data: dict[str, Any]) -> str:
+    return "\n".join(leaderboards.report_lines(data))

@@ -14,6 +14,7 @@ from stride.policy import (
     can_follow,
     can_interact,
     can_list_connections,
+    can_moderate_effort,
     can_see_athlete,
     profile_detail,
     sees_full_map,
@@ -100,6 +101,13 @@ def test_comment_deletion_by_author_owner_or_staff_only() -> None:
     assert can_delete_comment(OWNER, author, OWNER_ID)
     assert can_delete_comment(MODERATOR, author, OWNER_ID)
     assert not can_delete_comment(Caller(9, "s9"), author, OWNER_ID)
+
+
+def test_only_staff_moderate_segment_efforts() -> None:
+    assert can_moderate_effort(MODERATOR, 77)
+    assert can_moderate_effort(ADMIN, 77)
+    assert not can_moderate_effort(OWNER, 77)
+    assert not can_moderate_effort(VIEWER, 77)
 
 
 @pytest.mark.parametrize(

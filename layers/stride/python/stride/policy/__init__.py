@@ -249,6 +249,12 @@ def can_delete_comment(viewer: Caller, author_id: int, activity_owner_id: int) -
     return request.allowed(["DeleteComment"], resource)[0]
 
 
+def can_moderate_effort(viewer: Caller, effort_id: int) -> bool:
+    """Hide a flagged segment effort from the boards, or show it again: MODERATOR or ADMIN."""
+    request = _Request(viewer, STRANGER)
+    return request.allowed(["ModerateEffort"], request.add("SegmentEffort", effort_id, {}))[0]
+
+
 def can_list_private_activities(viewer: Caller, owner_id: int) -> bool:
     """Strava's activity:read_all: the owner's token sees only_me activities in lists."""
     request = _Request(viewer, STRANGER)

@@ -196,7 +196,134 @@ def username_pk(username: str) -> str:
 
 
 # ---------------------------------------------------------------- segments: store, geo index, stars (AP48-AP54)
+SEGMENT = "SEG#"
+SEGMENT_CELL = "SEGCELL#"  # resolution-8 H3 cell of a segment's start: matching candidates (AP50)
+SEGMENT_AREA = "SEGAREA#"  # resolution-6 H3 cell of a segment's start: explore (AP51)
+STARS_SUFFIX = "#STARS"
+STARRED_BY = "STARBY#"
+
+
+def segment_pk(segment_id: int) -> str:
+    """The segment's own partition (``META`` holds the segment and its compressed path)."""
+    return f"{SEGMENT}{segment_id}"
+
+
+def segment_sk(segment_id: int) -> str:
+    """Sort key naming a segment inside an index or star partition, zero-padded so it sorts by id (= age)."""
+    return f"{SEGMENT}{segment_id:019d}"
+
+
+def segment_from_sk(sort_key: str) -> int:
+    return int(sort_key.rsplit(SEGMENT, 1)[1])
+
+
+def segment_cell_pk(cell: str) -> str:
+    return f"{SEGMENT_CELL}{cell}"
+
+
+def segment_area_pk(cell: str) -> str:
+    return f"{SEGMENT_AREA}{cell}"
+
+
+def stars_pk(athlete_id: int) -> str:
+    """An athlete's starred segments, newest star first with ScanIndexForward=False (AP53)."""
+    return _edge(athlete_id, STARS_SUFFIX)
+
+
+def star_sk(starred_at_ms: int, segment_id: int) -> str:
+    return f"{starred_at_ms:013d}#{segment_sk(segment_id)}"
+
+
+def starred_by_sk(athlete_id: int) -> str:
+    """Marker in the segment's partition: "is it starred by me" is one GetItem (AP52)."""
+    return f"{STARRED_BY}{athlete_id:019d}"
+
 
 # ---------------------------------------------------------------- segments: efforts and matching (AP55-AP62)
+EFFORT = "EFFORT#"
+EFFORT_SEGMENT = "SEG#"
+EFFORT_LIST_SUFFIX = "#EFF"
+
+
+def effort_sk(segment_id: int, pass_index: int) -> str:
+    """An effort in its activity's partition: the segment then the n-th pass, so a re-match hits the same key."""
+    return f"{EFFORT}{segment_id:019d}#{pass_index:03d}"
+
+
+def effort_pointer_pk(effort_id: int) -> str:
+    """The pointer from an effort id to its activity (SK ``META``), for GET /segment_efforts/{id} (AP57)."""
+    return f"{EFFORT}{effort_id}"
+
+
+def athlete_segment_efforts_pk(segment_id: int, athlete_id: int) -> str:
+    """GSI1 partition of one athlete's efforts on one segment (AP58)."""
+    return f"{EFFORT_SEGMENT}{segment_id}#{ATHLETE}{athlete_id}{EFFORT_LIST_SUFFIX}"
+
+
+def athlete_segment_efforts_sk(start_local_epoch: int, effort_id: int) -> str:
+    """GSI1 sort key: the local start (seconds, read as UTC) then the effort id, zero-padded (time order)."""
+    return f"{start_local_epoch:011d}#{effort_id:019d}"
+
 
 # ---------------------------------------------------------------- segments: leaderboards, titles, records (AP63-AP72)
+SEGMENT_BESTS = "SEGPR#"  # in ATH#<a>: the athlete's efforts and board entries on one segment (AP63, AP69, AP71)
+BOARD_INFIX = "#LB#"
+BOARD_COUNTS_SUFFIX = "#N"
+BOARD_MINUTE = "M"
+BOARD_SECOND = "S"
+TITLES_INFIX = "#LB"
+TITLES = "TITLES"
+LEGEND_INFIX = "#LL"
+
+
+def segment_bests_sk(segment_id: int) -> str:
+    """The athlete's bests item on one segment, in the athlete's partition (so their records are one Query)."""
+    return f"{SEGMENT_BESTS}{segment_id:019d}"
+
+
+def segment_from_bests_sk(sort_key: str) -> int:
+    return int(sort_key[len(SEGMENT_BESTS) :])
+
+
+def board_pk(segment_id: int, board: str) -> str:
+    """One leaderboard of a segment: ``ALL``, ``SEX#M``, ``WT#75_84``, ``Y2026``, ``M2026-12``, ``W2026-49``,
+    ``D2026-12-03`` (stride.segments.leaderboards names them)."""
+    return f"{SEGMENT}{segment_id}{BOARD_INFIX}{board}"
+
+
+def board_sk(elapsed_ms: int, start_epoch: int, athlete_id: int) -> str:
+    """Fastest first; a tie goes to the earlier effort, then the lower athlete id. Zero-padded so the string order is
+    the numeric order (10 digits of milliseconds: 115 days)."""
+    return f"{elapsed_ms:010d}#{start_epoch:011d}#{athlete_id:019d}"
+
+
+def board_sk_floor(elapsed_ms: int) -> str:
+    """The lowest sort key an entry of ``elapsed_ms`` or slower can have (the start of a time slice)."""
+    return f"{elapsed_ms:010d}#"
+
+
+def board_counts_pk(segment_id: int, board: str) -> str:
+    """The bucket counts of one board (minute items ``M<minute>``, second items ``S<second>``)."""
+    return f"{board_pk(segment_id, board)}{BOARD_COUNTS_SUFFIX}"
+
+
+def board_minute_sk(minute: int) -> str:
+    return f"{BOARD_MINUTE}{minute:06d}"
+
+
+def board_second_sk(second: int) -> str:
+    return f"{BOARD_SECOND}{second:08d}"
+
+
+def titles_pk(segment_id: int) -> str:
+    """The segment's titles item (SK ``TITLES``): KOM, QOM, CR holders, and the boards' revision."""
+    return f"{SEGMENT}{segment_id}{TITLES_INFIX}"
+
+
+def legend_pk(segment_id: int) -> str:
+    """Local Legend candidates of a segment: one item per athlete, most efforts in 90 days first (descending)."""
+    return f"{SEGMENT}{segment_id}{LEGEND_INFIX}"
+
+
+def legend_sk(count: int, athlete_id: int) -> str:
+    return f"{count:06d}#{athlete_id:019d}"

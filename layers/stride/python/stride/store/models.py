@@ -251,7 +251,174 @@ class UsernameItem(StrideItem, discriminator="username"):
 
 
 # ---------------------------------------------------------------- segments: store, geo index, stars
+class SegmentItem(StrideItem, discriminator="segment"):
+    """A segment (``SEG#<id>``/``META``): what DetailedSegment shows, plus its path for matching (zlib, binary).
+
+    ``effort_count``/``athlete_count``/``star_count`` are kept with ADD by the efforts, boards and star writes."""
+
+    segment_id = NumberAttribute()
+    name = UnicodeAttribute()
+    activity_type = UnicodeAttribute()  # Ride | Run
+    athlete_id = NumberAttribute()  # the creator
+    distance = NumberAttribute()
+    average_grade = NumberAttribute()
+    maximum_grade = NumberAttribute()
+    elevation_high = NumberAttribute(null=True)
+    elevation_low = NumberAttribute(null=True)
+    total_elevation_gain = NumberAttribute(default=0)
+    climb_category = NumberAttribute(default=0)
+    start_lat = NumberAttribute()
+    start_lng = NumberAttribute()
+    end_lat = NumberAttribute()
+    end_lng = NumberAttribute()
+    polyline = UnicodeAttribute()  # encoded, precision 5
+    summary_polyline = UnicodeAttribute(null=True)  # simplified, as explore and lists show it
+    city = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(null=True)
+    country = UnicodeAttribute(null=True)
+    private = BooleanAttribute(default=False)
+    hazardous = BooleanAttribute(default=False)
+    source_activity_id = NumberAttribute(null=True)  # the activity the stretch came from (None: from a polyline)
+    path = BinaryAttribute(null=True, legacy_encoding=False)  # stride.segments.geometry.path_to_bytes
+    effort_count = NumberAttribute(default=0)
+    athlete_count = NumberAttribute(default=0)
+    star_count = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class SegmentCellItem(StrideItem, discriminator="segment_cell"):
+    """Matching index (``SEGCELL#<res-8 cell of the start>``/``SEG#<id>``): what the prefilter needs, nothing more."""
+
+    segment_id = NumberAttribute()
+    activity_type = UnicodeAttribute()
+    start_lat = NumberAttribute()
+    start_lng = NumberAttribute()
+    end_lat = NumberAttribute()
+    end_lng = NumberAttribute()
+    distance = NumberAttribute()
+
+
+class SegmentAreaItem(StrideItem, discriminator="segment_area"):
+    """Explore index (``SEGAREA#<res-6 cell of the start>``/``SEG#<id>``): everything an ExplorerSegment shows."""
+
+    segment_id = NumberAttribute()
+    activity_type = UnicodeAttribute()
+    start_lat = NumberAttribute()
+    start_lng = NumberAttribute()
+    end_lat = NumberAttribute()
+    end_lng = NumberAttribute()
+    distance = NumberAttribute()
+    name = UnicodeAttribute()
+    climb_category = NumberAttribute(default=0)
+    average_grade = NumberAttribute()
+    elev_difference = NumberAttribute(default=0)
+    points = UnicodeAttribute()  # a simplified polyline (precision 5)
+
+
+class SegmentStarItem(StrideItem, discriminator="segment_star"):
+    """One star in an athlete's list (``ATH#<a>#STARS``/``<starred at ms>#SEG#<id>``), newest first."""
+
+    athlete_id = NumberAttribute()
+    segment_id = NumberAttribute()
+    starred_at = UTCDateTimeAttribute()
+
+
+class SegmentStarMarkerItem(StrideItem, discriminator="segment_starred_by"):
+    """``SEG#<id>``/``STARBY#<athlete>``: "starred by me" as one GetItem; ``star_sk`` finds the list item."""
+
+    athlete_id = NumberAttribute()
+    segment_id = NumberAttribute()
+    star_sk = UnicodeAttribute()
+    starred_at = UTCDateTimeAttribute()
+
 
 # ---------------------------------------------------------------- segments: efforts and matching
+class SegmentEffortItem(StrideItem, discriminator="segment_effort"):
+    """One pass of an activity over a segment, in the activity's partition (``EFFORT#<segment>#<pass>``).
+    GSI1 lists one athlete's efforts on one segment by local start time. ``segment`` is the segment's summary
+    (JSON) as it was when matched, so effort reads need no second item. ``announced`` is what the boards were
+    last told (recorded: True, removed: False); ``pr_rank``/``kom_rank`` are written back by the leaderboards."""
+
+    effort_id = NumberAttribute()
+    segment_id = NumberAttribute()
+    activity_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    pass_index = NumberAttribute()
+    sport_type = UnicodeAttribute()
+    start_date = UTCDateTimeAttribute()
+    start_date_local = UTCDateTimeAttribute()  # wall-clock time, stored as if UTC (Strava's start_date_local)
+    elapsed_time = NumberAttribute()  # seconds, sub-second
+    moving_time = NumberAttribute()
+    distance = NumberAttribute()
+    start_index = NumberAttribute()
+    end_index = NumberAttribute()
+    visibility = UnicodeAttribute()
+    privacy_hidden = BooleanAttribute(default=False)  # a point inside one of the owner's privacy zones
+    flagged = BooleanAttribute(default=False)  # hidden by a moderator (survives re-matching)
+    announced = BooleanAttribute(default=False)
+    segment = UnicodeAttribute()  # JSON of the segment's summary
+    pr_rank = NumberAttribute(null=True)
+    kom_rank = NumberAttribute(null=True)
+    matched_at = UTCDateTimeAttribute()
+
+
+class SegmentEffortPointerItem(StrideItem, discriminator="segment_effort_pointer"):
+    """``EFFORT#<effort id>``/``META``: where an effort lives (its activity's partition and sort key)."""
+
+    activity_id = NumberAttribute()
+    segment_id = NumberAttribute()
+    pass_index = NumberAttribute()
+
 
 # ---------------------------------------------------------------- segments: leaderboards, titles, records
+# Written and read by stride.store.leaderboards through boto3 (flat counters chosen at run time, one transaction
+# per effort); the classes are here so that every item of the table deserializes through ``StrideItem``.
+class SegmentBestsItem(StrideItem, discriminator="segment_bests"):
+    """``ATH#<a>``/``SEGPR#<segment>``: the athlete's efforts on one segment that count for the boards (JSON, the
+    source of truth the boards are derived from), the board entries written from them, the 3 best for PR ranks."""
+
+    segment_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    rev = NumberAttribute()  # optimistic lock: every change is conditional on the revision read
+    efforts = UnicodeAttribute()  # JSON [[effort, activity, elapsed ms, moving ms, start epoch, local, sex, wt], ...]
+    boards = UnicodeAttribute()  # JSON {board: effort row}: the entries on the boards now
+    prs = UnicodeAttribute()  # JSON: the 3 fastest rows
+    legend = UnicodeAttribute(null=True)  # the athlete's Local Legend item's sort key, if any
+    seen = UnicodeAttribute(null=True)  # JSON {effort id: time of the last event applied (ms)}: late events lose
+
+
+class BoardEntryItem(StrideItem, discriminator="board_entry"):
+    """``SEG#<s>#LB#<board>``/``<elapsed ms>#<start>#<athlete>``: one athlete's best on one board."""
+
+    athlete_id = NumberAttribute()
+    effort_id = NumberAttribute()
+    activity_id = NumberAttribute()
+    elapsed_ms = NumberAttribute()
+    moving_ms = NumberAttribute()
+    start = NumberAttribute()  # epoch seconds, UTC
+    local = UnicodeAttribute()  # start_date_local, ISO
+    ttl = TTLAttribute(null=True)  # period boards only
+
+
+class BoardCountItem(StrideItem, discriminator="board_count"):
+    """``SEG#<s>#LB#<board>#N``/``M<minute>`` (``n`` and per-second ``c00``..``c59``) or ``S<second>`` (per
+    hundredth ``h00``..``h99``): how many entries of the board fall in each time bucket (flat counters, ADD)."""
+
+    n = NumberAttribute(null=True)
+    ttl = TTLAttribute(null=True)
+
+
+class BoardTitlesItem(StrideItem, discriminator="board_titles"):
+    """``SEG#<s>#LB``/``TITLES``: the men's, women's and overall fastest (JSON entries) and the boards' revision."""
+
+    rev = NumberAttribute(default=0)
+    titles = UnicodeAttribute(null=True)
+
+
+class LegendItem(StrideItem, discriminator="board_legend"):
+    """``SEG#<s>#LL``/``<efforts in 90 days>#<athlete>``: a Local Legend candidate and its effort start times."""
+
+    athlete_id = NumberAttribute()
+    starts = UnicodeAttribute()  # JSON [epoch, ...] within the 90 days before the write
+    ttl = TTLAttribute(null=True)
