@@ -22,9 +22,9 @@ AgeGroup = Literal["0_19", "20_24", "25_34", "35_44", "45_54", "55_64", "65_69",
     "/api/v3/segments/<segment_id>/leaderboard",
     summary="Get Segment Leaderboard",
     description="Each athlete's best on the segment, fastest first (ties: the earlier effort). At most one of "
-    "gender, weight_class, date_range (periods of the efforts' local dates; 'today' etc. resolved in UTC); "
-    "following=true ranks the caller and the athletes they follow (the first 1,000). club_id and age_group answer "
-    "400 until clubs and birthdates exist. Athletes blocked either way are left out.",
+    "gender, age_group, weight_class, date_range (periods of the efforts' local dates; 'today' etc. resolved in "
+    "UTC); following=true ranks the caller and the athletes they follow (the first 1,000). club_id answers 400 "
+    "until clubs exist. Athletes blocked either way are left out.",
     tags=["Segments"],
     responses=error_responses(400, 404, 422),
 )

@@ -100,6 +100,9 @@ def test_update_profile_with_json_and_read_it_back(user: AppUser) -> None:
         ({"sex": "X"}, "sex"),
         ({"firstname": ""}, "firstname"),
         ({"measurement_preference": "cubits"}, "measurement_preference"),
+        ({"birthdate": "2999-01-01"}, "birthdate"),
+        ({"birthdate": "1850-05-05"}, "birthdate"),
+        ({"birthdate": "someday"}, "birthdate"),
         ({"id": 42}, "id"),
     ],
 )
@@ -130,6 +133,19 @@ def test_stravalib_reads_and_updates_the_athlete(user: AppUser) -> None:
     assert updated.id == athlete.id
     assert updated.weight == pytest.approx(70.25)
     assert zones.heart_rate is not None and len(zones.heart_rate.zones.root) == 5
+
+
+def test_the_birthdate_is_kept_and_shown_to_the_owner_only(make_user) -> None:  # noqa: ANN001
+    owner, other = make_user(), make_user()
+    # When the owner sets a birthdate (extension)
+    response = owner.put("/api/v3/athlete", json={"birthdate": "1990-06-15"})
+    # Then it is stored and shown on their own profile, never to someone else
+    assert response.status_code == 200, response.text
+    assert owner.get("/api/v3/athlete").json()["birthdate"] == "1990-06-15"
+    seen = other.get(f"/api/v3/athletes/{response.json()['id']}").json()
+    assert seen.get("birthdate") is None
+    # And null removes it
+    assert owner.put("/api/v3/athlete", json={"birthdate": None}).json()["birthdate"] is None
 
 
 def test_another_athletes_public_profile_is_a_summary(make_user) -> None:  # noqa: ANN001

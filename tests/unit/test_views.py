@@ -13,7 +13,7 @@ from stride.accounts.zones import default_heart_rate_zones, power_zones, validat
 from stride.policy import ProfileDetail
 
 PICTURE = "https://media.example/avatars/1/2?X-Amz-Signature=abc"
-STRIDE_EXTENSIONS = {"username", "private_profile"}
+STRIDE_EXTENSIONS = {"username", "private_profile", "birthdate"}
 
 
 def athlete(**changes: Any) -> Athlete:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 Sex = Literal["M", "F"]
@@ -24,6 +24,7 @@ class Athlete:
     sex: Sex | None = None
     weight: float | None = None
     ftp: int | None = None
+    birthdate: date | None = None  # private: the owner sees it; age-group leaderboards use it
     measurement_preference: MeasurementPreference = "meters"
     private_profile: bool = False
     premium: bool = False

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from stride.accounts.models import Athlete, HeartRateZones, ZoneRange
 from stride.policy import ProfileDetail
@@ -34,6 +34,7 @@ class AthleteView(BaseModel):
     measurement_preference: Literal["feet", "meters"] | None = None
     weight: float | None = None
     ftp: int | None = None
+    birthdate: date | None = Field(None, description="Stride extension, the owner's own profile only")
     clubs: list[dict[str, object]] | None = None
     bikes: list[dict[str, object]] | None = None
     shoes: list[dict[str, object]] | None = None
@@ -61,6 +62,7 @@ class AthleteView(BaseModel):
             base.follower_count, base.friend_count = athlete.follower_count, athlete.friend_count
             base.measurement_preference = athlete.measurement_preference
             base.weight, base.ftp = athlete.weight, athlete.ftp
+            base.birthdate = athlete.birthdate
             base.clubs, base.bikes, base.shoes = [], [], []
             base.private_profile = athlete.private_profile
         return base
@@ -79,8 +81,18 @@ class AthleteUpdateRequest(BaseModel):
     sex: Literal["M", "F"] | None = None
     weight: float | None = Field(None, gt=0, le=500, description="kilograms")
     ftp: int | None = Field(None, gt=0, le=2500, description="watts")
+    birthdate: date | None = Field(
+        None, description="Stride extension (YYYY-MM-DD), private: places the athlete in age-group leaderboards"
+    )
     measurement_preference: Literal["feet", "meters"] | None = None
     private_profile: bool | None = None
+
+    @field_validator("birthdate")
+    @classmethod
+    def _plausible_birthdate(cls, value: date | None) -> date | None:
+        if value is not None and not (date(1900, 1, 1) <= value <= datetime.now(UTC).date()):
+            raise ValueError("birthdate must be between 1900-01-01 and today")
+        return value
 
 
 class ZoneRangeView(BaseModel):

@@ -38,7 +38,7 @@ KEEP_RECENT_DAYS = 400
 
 @dataclass(frozen=True)
 class BoardEffort:
-    """An effort as the boards keep it. ``sex``/``weight_class`` are the athlete's at the time it landed."""
+    """An effort as the boards keep it. ``sex``/``weight_class``/``age_group`` are the athlete's when it landed."""
 
     effort_id: int
     activity_id: int
@@ -48,6 +48,7 @@ class BoardEffort:
     local: str  # start_date_local, "YYYY-MM-DDTHH:MM:SSZ" (wall clock)
     sex: str | None = None
     weight_class: str | None = None
+    age_group: str | None = None
 
     @property
     def order(self) -> tuple[int, int, int]:
@@ -64,11 +65,13 @@ class BoardEffort:
             self.local,
             self.sex,
             self.weight_class,
+            self.age_group,
         ]
 
     @classmethod
     def from_row(cls, row: Sequence[object]) -> BoardEffort:
-        effort_id, activity_id, elapsed_ms, moving_ms, start, local, sex, weight = row
+        effort_id, activity_id, elapsed_ms, moving_ms, start, local, sex, weight, *rest = row  # rest: age (v2 rows)
+        age = rest[0] if rest else None
         return cls(
             int(effort_id),  # type: ignore[call-overload]
             int(activity_id),  # type: ignore[call-overload]
@@ -78,6 +81,7 @@ class BoardEffort:
             str(local),
             None if sex is None else str(sex),
             None if weight is None else str(weight),
+            None if age is None else str(age),
         )
 
     @property
@@ -170,12 +174,14 @@ def expires_at(board: str) -> int | None:
 
 
 def boards_of(effort: BoardEffort) -> list[str]:
-    """Every board an effort is on: overall, its athlete's sex and weight class, its local periods."""
+    """Every board an effort is on: overall, its athlete's sex, weight class and age group, its local periods."""
     boards = [OVERALL]
     if effort.sex in SEXES:
         boards.append(f"{SEX_PREFIX}{effort.sex}")
     if effort.weight_class in WEIGHT_CLASSES:
         boards.append(f"{WEIGHT_PREFIX}{effort.weight_class}")
+    if effort.age_group in AGE_GROUPS:
+        boards.append(f"{AGE_PREFIX}{effort.age_group}")
     boards += list(period_boards(effort.local_date))
     return boards
 

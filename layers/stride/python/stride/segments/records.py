@@ -88,6 +88,9 @@ def _board_effort(snapshot: SegmentEffortSnapshot, athlete: Athlete | None) -> B
         local=lb.local_iso(snapshot.start_date_local),
         sex=athlete.sex if athlete else None,
         weight_class=lb.weight_class(athlete.weight) if athlete else None,
+        age_group=(
+            lb.age_group(athlete.birthdate, snapshot.start_date_local.date()) if athlete and athlete.birthdate else None
+        ),
     )
 
 
@@ -157,10 +160,13 @@ def apply_effort(  # noqa: PLR0913 - the event's parts
             if same:
                 kept = efforts  # a newer event with the same numbers: only its time is remembered
             else:
-                kept = lb.prune(
-                    [*others, new if known is None else replace(new, sex=known.sex, weight_class=known.weight_class)],
-                    moment,
+                # the athlete's classes are the ones of when the effort first landed
+                held = (
+                    new
+                    if known is None
+                    else replace(new, sex=known.sex, weight_class=known.weight_class, age_group=known.age_group)
                 )
+                kept = lb.prune([*others, held], moment)
         elif known is None and repeated:
             return _after(repo, snapshot, efforts, present, Applied(changed=False))
         else:
@@ -279,20 +285,27 @@ def choose_board(
     club_id: int | None,
     today: date,
 ) -> str:
-    """The board a read uses, or a 400 for what Stride cannot answer (clubs, age groups) or combine."""
+    """The board a read uses, or a 400 for what Stride cannot answer (clubs) or combine."""
     if club_id is not None:
         raise _bad("clubs are not available yet", "club_id")
-    if age_group is not None:
-        raise _bad("age_group needs birthdates, which athlete profiles do not have yet", "age_group")
     chosen = [
         name
-        for name, value in (("gender", gender), ("weight_class", weight_class), ("date_range", date_range))
+        for name, value in (
+            ("gender", gender),
+            ("age_group", age_group),
+            ("weight_class", weight_class),
+            ("date_range", date_range),
+        )
         if value
     ]
     if len(chosen) > 1:
-        raise _bad(f"combine at most one of gender, weight_class, date_range (got {', '.join(chosen)})", chosen[1])
+        raise _bad(
+            f"combine at most one of gender, age_group, weight_class, date_range (got {', '.join(chosen)})", chosen[1]
+        )
     if gender:
         return f"{lb.SEX_PREFIX}{gender}"
+    if age_group:
+        return f"{lb.AGE_PREFIX}{age_group}"
     if weight_class:
         return f"{lb.WEIGHT_PREFIX}{weight_class}"
     if date_range:

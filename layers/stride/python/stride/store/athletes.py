@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -28,6 +28,7 @@ UPDATABLE_FIELDS = frozenset(
         "sex",
         "weight",
         "ftp",
+        "birthdate",
         "measurement_preference",
         "private_profile",
     }
@@ -48,6 +49,7 @@ def _to_domain(item: AthleteItem) -> Athlete:
         sex=item.sex,  # type: ignore[arg-type]
         weight=float(item.weight) if item.weight is not None else None,
         ftp=int(item.ftp) if item.ftp is not None else None,
+        birthdate=date.fromisoformat(item.birthdate) if item.birthdate else None,
         measurement_preference=item.measurement_preference,  # type: ignore[arg-type]
         private_profile=bool(item.private_profile),
         premium=bool(item.premium),
@@ -72,6 +74,7 @@ def _to_item(athlete: Athlete) -> AthleteItem:
         sex=athlete.sex,
         weight=athlete.weight,
         ftp=athlete.ftp,
+        birthdate=athlete.birthdate.isoformat() if athlete.birthdate else None,
         measurement_preference=athlete.measurement_preference,
         private_profile=athlete.private_profile,
         premium=athlete.premium,
@@ -144,9 +147,10 @@ class AthleteRepository:
         if unknown:
             raise ValueError(f"not updatable: {sorted(unknown)}")
         item = AthleteItem(keys.athlete_pk(athlete_id), keys.PROFILE)
+        stored = {name: value.isoformat() if isinstance(value, date) else value for name, value in changes.items()}
         actions = [
             getattr(AthleteItem, name).set(value) if value is not None else getattr(AthleteItem, name).remove()
-            for name, value in changes.items()
+            for name, value in stored.items()
         ]
         actions += [AthleteItem.updated_at.set(datetime.now(UTC)), AthleteItem.revision.add(1)]
         try:

@@ -72,6 +72,7 @@ class AthleteItem(StrideItem, discriminator="athlete"):
     sex = UnicodeAttribute(null=True)
     weight = NumberAttribute(null=True)
     ftp = NumberAttribute(null=True)
+    birthdate = UnicodeAttribute(null=True)  # ISO date
     measurement_preference = UnicodeAttribute(default="meters")
     private_profile = BooleanAttribute(default=False)
     premium = BooleanAttribute(default=False)
