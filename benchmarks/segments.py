@@ -8,7 +8,7 @@ lines of 0.5-3 km anywhere in the region.
 
 Two ways to find the efforts, same run, same table, same track:
 
-* **indexed** (what ``match_segments`` does): the H3 cells of the track and their neighbours
+* **indexed** (what ``match_segments`` does): the H3 cells within 60 m of the track's line
   (``cells.track_cells``), one Query per cell (``SegmentRepository.candidates``), the start/end prefilter
   (``matching.prefilter``), BatchGetItem of the remaining paths, ``matching.match_all``.
 * **brute force**: BatchGetItem of every segment's path by key (100 a call), ``matching.match_all`` over all of
@@ -459,7 +459,7 @@ def report_lines(data: dict[str, Any]) -> list[str]:
             right=(0, 3, 4, 5, 6, 7),
         ),  # fmt: skip
         "",
-        "  indexed: H3 cells of the track + neighbour ring, one Query per cell (16 threads), start/end prefilter,",
+        "  indexed: H3 cells within 60 m of the track's line, one Query per cell (16 threads), start/end prefilter,",
         "  BatchGetItem of the remaining paths, match (median of 3 runs). brute force: BatchGetItem of every",
         "  segment's path by key, match each (one run). Both must find identical efforts. compute: the same runs",
         "  without their table reads (cells, prefilter and match; match alone for brute force).",
