@@ -62,26 +62,13 @@ def effort_id(activity_id: int, segment_id: int, pass_index: int) -> int:
 
 
 def segment_summary(segment: Segment) -> dict[str, Any]:
-    """Strava's SummarySegment of a segment, as an effort carries it (stored on the effort when matched)."""
-    return {
-        "id": segment.id,
-        "resource_state": 2,
-        "name": segment.name,
-        "activity_type": segment.activity_type,
-        "distance": segment.distance,
-        "average_grade": segment.average_grade,
-        "maximum_grade": segment.maximum_grade,
-        "elevation_high": segment.elevation_high,
-        "elevation_low": segment.elevation_low,
-        "start_latlng": list(segment.start_latlng),
-        "end_latlng": list(segment.end_latlng),
-        "climb_category": segment.climb_category,
-        "city": segment.city,
-        "state": segment.state,
-        "country": segment.country,
-        "private": segment.private,
-        "hazardous": segment.hazardous,
-    }
+    """Strava's SummarySegment of a segment, as an effort carries it (stored on the effort when matched): the
+    segment views' fields, without the reader-specific ``starred``."""
+    from stride.segments.views import SummarySegmentView
+
+    fields = SummarySegmentView.fields_of(segment, starred=False)
+    del fields["starred"]
+    return {**fields, "resource_state": 2}
 
 
 @dataclass
