@@ -60,6 +60,22 @@ def output_to(log_path: Path) -> Iterator[IO[str]]:
         os.close(saved_err)
 
 
+def query_floor_ms(client: Any, table: str, partition: str, runs: int) -> list[float]:
+    """Latencies of a Query of a small (or empty) partition: what moto charges any Query on this table, since it
+    sorts the whole table first. The feed, segment and leaderboard measurements report it beside their reads."""
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        client.query(
+            TableName=table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": partition}},
+            Limit=1,
+        )
+        samples.append((time.perf_counter() - began) * 1000)
+    return samples
+
+
 def _timed_ms(call: Callable[[], Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     result = call()

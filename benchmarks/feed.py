@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.cloud_latency import query_floor_ms
 from benchmarks.stats import summary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -203,18 +204,7 @@ def _seed_reader(reader: int, following: int, entries: int, popular: int, progre
 
 def _query_floor(cloud: Any, info: Any, runs: int = 10) -> list[float]:
     """Latency of a Query of a one-item partition on the same table: what moto charges any Query here."""
-    client = cloud.client("dynamodb")
-    samples = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        client.query(
-            TableName=info.table_name,
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": "POPULAR"}},
-            Limit=1,
-        )
-        samples.append((time.perf_counter() - began) * 1000)
-    return samples
+    return query_floor_ms(cloud.client("dynamodb"), info.table_name, "POPULAR", runs)
 
 
 def _read(cloud: Any, info: Any, plan: dict[str, Any], progress: Callable[[str], None]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from benchmarks.cloud_latency import query_floor_ms
 from benchmarks.feed import _stride_ready
 from benchmarks.stats import summary
 
@@ -89,17 +90,7 @@ def _query_floor(repo: Any, segment_id: int, runs: int = 5) -> list[float]:
     """Latency of a Query of an empty partition on the same table: what moto charges any Query here."""
     from stride.store import keys
 
-    samples = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        repo.client.query(
-            TableName=repo.table,
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": keys.titles_pk(segment_id)}},
-            Limit=1,
-        )
-        samples.append((time.perf_counter() - began) * 1000)
-    return samples
+    return query_floor_ms(repo.client, repo.table, keys.titles_pk(segment_id), runs)
 
 
 def _one_size(size: int, index: int, progress: Callable[[str], None]) -> dict[str, Any]:

@@ -36,6 +36,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.cloud_latency import query_floor_ms
+
 ROOT = Path(__file__).resolve().parents[1]
 LAYER = ROOT / "layers" / "stride" / "python"
 GOAL_RATIO = 100.0
@@ -293,18 +295,7 @@ def _brute(track: Any, repository: Any, ids: list[int]) -> dict[str, Any]:
 
 def _query_floor(cloud: Any, info: Any, runs: int = 5) -> float:
     """Median latency of a Query of an empty partition on the same table: what moto charges any Query here."""
-    client = cloud.client("dynamodb")
-    samples = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        client.query(
-            TableName=info.table_name,
-            KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": "SEGCELL#none"}},
-            Limit=1,
-        )
-        samples.append((time.perf_counter() - began) * 1000)
-    return statistics.median(samples)
+    return statistics.median(query_floor_ms(cloud.client("dynamodb"), info.table_name, "SEGCELL#none", runs))
 
 
 def _measure_size(
