@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.cloud_latency import query_floor_ms
+from infrastructure.local_cloud.moto_server import PARTITION_QUERIES, OnePartitionQueries
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYER = ROOT / "layers" / "stride" / "python"
@@ -52,52 +53,6 @@ CREATOR = 7_100_000_000_000
 INDEXED_RUNS = 3
 START = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
 _K = math.pi / 180.0 * 6_371_008.8  # metres per degree of latitude
-
-
-class _OnePartitionQueries:
-    """Make the in-process moto read only the queried partition on a table Query, as DynamoDB does.
-
-    moto answers every Query by sorting every item of the table (``Table.all_items``) and filtering them: about
-    10 us per item here, so 3 s per Query once 100,000 segments (300,000 items) are stored, which would bill
-    the emulator's table walk to the indexed path. While a table Query (not an index Query) runs, ``all_items``
-    returns the queried partition only, sorted the same way. The effect is measured: ``floor`` is a Query of an
-    empty partition with and without the patch."""
-
-    def __init__(self) -> None:
-        import threading
-
-        from moto.dynamodb.models.table import Table
-
-        self.table_class = Table
-        self.original_query = Table.query
-        self.original_all_items = Table.all_items
-        self.hint = threading.local()
-
-    def install(self) -> None:
-        hint, original_query, original_all_items = self.hint, self.original_query, self.original_all_items
-
-        def query(table: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
-            if kwargs.get("index_name") or hash_key is None:
-                return original_query(table, hash_key, *args, **kwargs)
-            hint.partition = (table, hash_key)
-            try:
-                return original_query(table, hash_key, *args, **kwargs)
-            finally:
-                hint.partition = None
-
-        def all_items(table: Any) -> Any:
-            partition = getattr(hint, "partition", None)
-            if partition is None or partition[0] is not table or not table.range_key_attr:
-                return original_all_items(table)
-            found = table.items.get(partition[1]) or {}
-            return sorted(found.values(), key=lambda x: (x.hash_key, x.range_key))
-
-        self.table_class.query = query
-        self.table_class.all_items = all_items
-
-    def remove(self) -> None:
-        self.table_class.query = self.original_query
-        self.table_class.all_items = self.original_all_items
 
 
 def _stride_ready(info: Any) -> None:
@@ -305,7 +260,7 @@ def _measure_size(
     seeded: _Seeded,
     cloud: Any,
     info: Any,
-    patch: _OnePartitionQueries,
+    patch: OnePartitionQueries,
     progress: Callable[[str], None],
 ) -> dict[str, Any]:
     progress(f"segments: {size:,} stored, indexed path x{INDEXED_RUNS}")
@@ -359,8 +314,7 @@ def measure(plan: dict[str, Any], progress: Callable[[str], None]) -> dict[str, 
     info = cloud.start()
     results: dict[str, Any] = {"goal_ratio": GOAL_RATIO, "goal_at": GOAL_AT, "points": POINTS, "sizes": [],
                                "error": None}  # fmt: skip
-    patch = _OnePartitionQueries()
-    patch.install()
+    patch = PARTITION_QUERIES  # the local cloud installs it; removed a moment below to measure moto as it is
     try:
         _stride_ready(info)
         from stride.store.segments import SegmentRepository
@@ -383,7 +337,6 @@ def measure(plan: dict[str, Any], progress: Callable[[str], None]) -> dict[str, 
     except Exception as exc:  # reported as a failed measurement, as the pipeline does
         results["error"] = f"{type(exc).__name__}: {exc}"
     finally:
-        patch.remove()
         progress("segments: stopping the local cloud")
         cloud.stop()
     return results

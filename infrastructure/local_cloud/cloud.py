@@ -93,12 +93,13 @@ class LocalCloud:
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> LocalInfo:
-        from infrastructure.local_cloud.moto_server import SerialisedDynamoDBMotoServer
+        from infrastructure.local_cloud.moto_server import PARTITION_QUERIES, SerialisedDynamoDBMotoServer
 
         for name, value in {**CREDENTIALS, "AWS_DEFAULT_REGION": self.region}.items():
             os.environ.setdefault(name, value)
         started = time.perf_counter()
         self._moto = SerialisedDynamoDBMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
+        PARTITION_QUERIES.install()
         self._moto.start()
         template = self._template()
         expanded = expand(template, self.root, {**self.parameter_overrides, "Stage": self.stage})

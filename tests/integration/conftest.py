@@ -20,7 +20,10 @@ POPULAR_AT = 3  # followers from which an athlete's activities are merged at rea
 _counter = itertools.count()
 
 
-@pytest.fixture(scope="session")
+# One local cloud per test module: each module starts from empty tables. moto copies the whole table on every
+# TransactWriteItems and DynamoDB calls are served one at a time, so a table grown by every earlier module
+# slowed the last ones until a plain GetItem missed its function timeout.
+@pytest.fixture(scope="module")
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     local = LocalCloud(
@@ -74,7 +77,7 @@ class AppUser:
         )  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def make_user(cloud: LocalCloud):  # noqa: ANN201
     """Sign up, confirm and sign in a fresh athlete through Cognito (moto), as the mobile app does."""
     assert cloud.info is not None
