@@ -1,15 +1,14 @@
 """PUT /api/v3/segments/{id}/starred: Strava's Star Segment (``starred=true|false`` as a form field, JSON body or
 query parameter), answering the DetailedSegment. Needs the ``profile:write`` scope."""
 
-import json
 from typing import Annotated
-from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from stride.errors import ErrorDetail, InvalidInputError, MalformedRequestError
+from stride.errors import InvalidInputError
 from stride.http import api_handler, make_resolver
 from stride.http.auth import current_caller
+from stride.http.bodies import body_field
 from stride.http.faults import error_responses
 from stride.observability import logger
 from stride.segments import service
@@ -30,24 +29,7 @@ def _flag(raw: object) -> bool:
 
 def _body_starred() -> object | None:
     """``starred`` from a JSON or form body, if the request has one."""
-    event = app.current_event
-    body = event.decoded_body
-    if not body:
-        return None
-    content_type = event.get_header_value("Content-Type", default_value="", case_sensitive=False) or ""
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        return dict(parse_qsl(body, keep_blank_values=True)).get("starred")
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        raise MalformedRequestError(
-            "Bad Request: the body is not valid JSON", [ErrorDetail("Request", "body", "invalid json")]
-        ) from None
-    if not isinstance(parsed, dict):
-        raise MalformedRequestError(
-            'Bad Request: the body must be {"starred": true|false}', [ErrorDetail("Segment", "starred", "invalid")]
-        )
-    return parsed.get("starred")
+    return body_field(app.current_event, "starred", "Segment", '{"starred": true|false}')
 
 
 @app.put(

@@ -5,9 +5,7 @@ query fields); it is trimmed and must then be 1 to 1,000 characters. ``@username
 the activity; they are returned in ``mentions``.
 """
 
-import json
 from typing import Annotated
-from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
@@ -15,6 +13,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from stride.errors import ErrorDetail, MalformedRequestError
 from stride.http import api_handler, make_resolver
 from stride.http.auth import current_caller
+from stride.http.bodies import body_field
 from stride.http.faults import error_responses
 from stride.observability import logger, metrics
 from stride.social import reactions
@@ -25,24 +24,12 @@ app = make_resolver()
 
 def _body_text() -> str | None:
     """``text`` from a JSON or form body, if the request has one."""
-    event = app.current_event
-    body = event.decoded_body
-    if not body:
-        return None
-    content_type = event.get_header_value("Content-Type", default_value="", case_sensitive=False) or ""
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        return dict(parse_qsl(body, keep_blank_values=True)).get("text")
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        raise MalformedRequestError(
-            "Bad Request: the body is not valid JSON", [ErrorDetail("Request", "body", "invalid json")]
-        ) from None
-    if not isinstance(parsed, dict) or not isinstance(parsed.get("text", ""), str):
+    text = body_field(app.current_event, "text", "Comment", '{"text": "..."}')
+    if text is not None and not isinstance(text, str):
         raise MalformedRequestError(
             'Bad Request: the body must be {"text": "..."}', [ErrorDetail("Comment", "text", "invalid")]
         )
-    return parsed.get("text")
+    return text
 
 
 @app.post(
