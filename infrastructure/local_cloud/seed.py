@@ -113,6 +113,7 @@ def seed(cognito: Any, user_pool_id: str, client_id: str, api_url: str) -> list[
         for upload_id in _upload_demo_activities(api_url, username, headers)
     ]
     _react(api_url, headers_of, uploads)
+    # Demo data of later contexts (live, challenges, clubs), each from its own seed module, goes here.
     return created
 
 

@@ -14,7 +14,14 @@ from infrastructure.local_cloud.provisioner import QueueMapping
 from infrastructure.local_cloud.runtime import InvokeResult
 from infrastructure.local_cloud.triggers import QueuePoller
 from stride.errors import InvalidInputError
-from stride.events.contracts import AthleteFollowedEvent, CommentAddedEvent, FollowRequestedEvent, KudosGivenEvent
+from stride.events.contracts import (
+    AthleteFollowedEvent,
+    ChallengeCompletedEvent,
+    CommentAddedEvent,
+    FollowRequestedEvent,
+    KudosGivenEvent,
+    LiveCheerSentEvent,
+)
 from stride.notifications.models import NotificationType
 from stride.notifications.service import notification_id, plan
 from stride.notifications.views import decode_cursor, encode_cursor
@@ -62,6 +69,27 @@ def test_follows_and_requests_notify_their_target() -> None:
     assert [(n.recipient_id, n.type) for n in plan(FollowRequestedEvent(requester_id=ACTOR, target_id=OWNER))] == [
         (OWNER, NotificationType.FOLLOW_REQUEST)
     ]
+
+
+def test_a_cheer_notifies_the_live_athlete_but_never_oneself() -> None:
+    cheer = LiveCheerSentEvent(cheer_id=9, session_id=7, athlete_id=1, from_athlete_id=2, text="Go go go!")
+    (notification,) = plan(cheer)
+    assert (notification.recipient_id, notification.actor_id, notification.type) == (1, 2, NotificationType.CHEER)
+    assert (notification.session_id, notification.text) == (7, "Go go go!")
+    assert plan(LiveCheerSentEvent(cheer_id=9, session_id=7, athlete_id=1, from_athlete_id=1, text="me")) == []
+
+
+def test_a_completed_challenge_notifies_the_athlete_with_its_name() -> None:
+    done = ChallengeCompletedEvent(
+        challenge_id=5, athlete_id=3, challenge_name="December 100 km", completed_at=datetime.now(UTC)
+    )
+    (notification,) = plan(done)
+    assert (notification.recipient_id, notification.actor_id) == (3, 3)
+    assert (notification.type, notification.challenge_id, notification.text) == (
+        NotificationType.CHALLENGE_COMPLETED,
+        5,
+        "December 100 km",
+    )
 
 
 def test_the_id_is_the_same_for_every_delivery_and_differs_by_recipient_and_type() -> None:

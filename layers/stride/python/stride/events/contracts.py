@@ -191,22 +191,51 @@ class SegmentEffortRemovedEvent(DomainEvent):
     reason: str  # activity_deleted | only_me | rematched | hidden
 
 
-CONTRACTS: dict[str, type[DomainEvent]] = {
-    cls.detail_type: cls
-    for cls in (
-        AthleteCreatedEvent,
-        AthleteUpdatedEvent,
-        ActivityCreatedEvent,
-        ActivityUpdatedEvent,
-        ActivityDeletedEvent,
-        AthleteFollowedEvent,
-        AthleteUnfollowedEvent,
-        FollowRequestedEvent,
-        AthleteBlockedEvent,
-        AthleteMutedEvent,
-        KudosGivenEvent,
-        CommentAddedEvent,
-        SegmentEffortRecordedEvent,
-        SegmentEffortRemovedEvent,
-    )
-}
+# ---------------------------------------------------------------- live tracking (stride.live)
+class LiveCheerSentEvent(DomainEvent):
+    """A watcher cheered an athlete who is live; the athlete's device hears it and it becomes a notification."""
+
+    detail_type: ClassVar[str] = "live.cheer.sent"
+    source: ClassVar[str] = "stride.live"
+
+    cheer_id: int
+    session_id: int
+    athlete_id: int  # the athlete who is live (the recipient)
+    from_athlete_id: int  # the watcher who cheered
+    text: str
+
+
+# live: more contracts below this line (live helper)
+
+
+# ---------------------------------------------------------------- challenges (stride.challenges)
+class ChallengeCompletedEvent(DomainEvent):
+    """An athlete reached a challenge's goal: a badge is awarded and the athlete notified (once per athlete)."""
+
+    detail_type: ClassVar[str] = "challenge.completed"
+    source: ClassVar[str] = "stride.challenges"
+
+    challenge_id: int
+    athlete_id: int
+    challenge_name: str
+    completed_at: datetime
+
+
+# challenges: more contracts below this line (challenges helper)
+
+
+# ---------------------------------------------------------------- clubs (stride.clubs)
+# clubs: contracts below this line (clubs helper)
+
+
+def _contracts(base: type[DomainEvent]) -> dict[str, type[DomainEvent]]:
+    """Every concrete contract (a subclass that names its detail type), found so no list can forget one."""
+    found: dict[str, type[DomainEvent]] = {}
+    for cls in base.__subclasses__():
+        if "detail_type" in cls.__dict__:
+            found[cls.detail_type] = cls
+        found.update(_contracts(cls))
+    return found
+
+
+CONTRACTS: dict[str, type[DomainEvent]] = _contracts(DomainEvent)

@@ -13,6 +13,8 @@ class NotificationType(StrEnum):
     MENTION = "mention"  # someone mentioned the recipient in a comment
     FOLLOWER = "follower"  # someone now follows the recipient
     FOLLOW_REQUEST = "follow_request"  # someone asks to follow the recipient's private profile
+    CHEER = "cheer"  # a watcher cheered the recipient during a live session
+    CHALLENGE_COMPLETED = "challenge_completed"  # the recipient reached a challenge's goal (actor: themself)
 
 
 class Platform(StrEnum):
@@ -29,7 +31,9 @@ class Notification:
     created_at: datetime
     activity_id: int | None = None
     comment_id: int | None = None
-    text: str | None = None  # an excerpt of the comment, for comment and mention
+    text: str | None = None  # an excerpt of the comment (comment, mention), the cheer, the challenge's name
+    session_id: int | None = None  # cheer: the live session cheered
+    challenge_id: int | None = None  # challenge_completed
     read: bool = False
     pushed: bool = False  # the push for it went out (a retried record does not push twice)
 

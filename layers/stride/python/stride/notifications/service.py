@@ -1,5 +1,5 @@
-"""Notifications from social events (kudos, comments, mentions, follows, follow requests), their reads, and
-push devices.
+"""Notifications from social events (kudos, comments, mentions, follows, follow requests), live cheers and
+completed challenges, their reads, and push devices.
 
 A notification's id is derived from the event, the recipient and the type, so a duplicate delivery writes the
 same item (a conditional put that finds it done). Nobody is notified across a block, and a mention reaches only
@@ -21,10 +21,12 @@ from stride.accounts.models import Athlete
 from stride.errors import NotFoundError
 from stride.events.contracts import (
     AthleteFollowedEvent,
+    ChallengeCompletedEvent,
     CommentAddedEvent,
     DomainEvent,
     FollowRequestedEvent,
     KudosGivenEvent,
+    LiveCheerSentEvent,
 )
 from stride.notifications import push
 from stride.notifications.models import Device, Notification, NotificationType, Platform
@@ -49,7 +51,15 @@ UNREAD_WINDOW = 200  # unread_count counts unread among this many newest notific
 TEXT_MAX = 140  # characters of a comment kept on a notification
 TOKEN_HASH_CHARS = 32
 HANDLED: dict[str, type[DomainEvent]] = {
-    cls.detail_type: cls for cls in (KudosGivenEvent, CommentAddedEvent, AthleteFollowedEvent, FollowRequestedEvent)
+    cls.detail_type: cls
+    for cls in (
+        KudosGivenEvent,
+        CommentAddedEvent,
+        AthleteFollowedEvent,
+        FollowRequestedEvent,
+        LiveCheerSentEvent,
+        ChallengeCompletedEvent,
+    )
 }
 
 
@@ -97,6 +107,28 @@ def plan(event: DomainEvent) -> list[Notification]:
         return [make(event.followed_id, NotificationType.FOLLOWER, event.follower_id)]
     if isinstance(event, FollowRequestedEvent):
         return [make(event.target_id, NotificationType.FOLLOW_REQUEST, event.requester_id)]
+    if isinstance(event, LiveCheerSentEvent):
+        if event.from_athlete_id == event.athlete_id:
+            return []
+        return [
+            make(
+                event.athlete_id,
+                NotificationType.CHEER,
+                event.from_athlete_id,
+                session_id=event.session_id,
+                text=_excerpt(event.text),
+            )
+        ]
+    if isinstance(event, ChallengeCompletedEvent):
+        return [
+            make(
+                event.athlete_id,
+                NotificationType.CHALLENGE_COMPLETED,
+                event.athlete_id,
+                challenge_id=event.challenge_id,
+                text=_excerpt(event.challenge_name),
+            )
+        ]
     return []
 
 
@@ -141,6 +173,8 @@ def push_text(notification: Notification, actor: Athlete | None) -> tuple[str, s
         NotificationType.MENTION: f"{name} mentioned you: {notification.text or ''}",
         NotificationType.FOLLOWER: f"{name} started following you",
         NotificationType.FOLLOW_REQUEST: f"{name} asked to follow you",
+        NotificationType.CHEER: f"{name} cheered: {notification.text or ''}",
+        NotificationType.CHALLENGE_COMPLETED: f"Challenge complete: {notification.text or ''}",
     }[notification.type]
     return "Stride", body
 

@@ -39,13 +39,17 @@ def decode_cursor(cursor: str | None) -> int | None:
 
 class NotificationView(BaseModel):
     id: int
-    type: Literal["kudos", "comment", "mention", "follower", "follow_request"]
+    type: Literal["kudos", "comment", "mention", "follower", "follow_request", "cheer", "challenge_completed"]
     created_at: datetime
     read: bool
     actor: AthleteView = Field(description="Who did it, as SummaryAthlete (MetaAthlete for a private profile)")
     activity_id: int | None = None
     comment_id: int | None = None
-    text: str | None = Field(None, description="An excerpt of the comment (comment and mention)")
+    text: str | None = Field(
+        None, description="An excerpt of the comment (comment, mention), the cheer, or the challenge's name"
+    )
+    session_id: int | None = Field(None, description="The live session cheered (cheer)")
+    challenge_id: int | None = Field(None, description="The challenge completed (challenge_completed)")
 
     @classmethod
     def from_entry(cls, entry: Entry) -> NotificationView:
@@ -64,6 +68,8 @@ class NotificationView(BaseModel):
             activity_id=notification.activity_id,
             comment_id=notification.comment_id,
             text=notification.text,
+            session_id=notification.session_id,
+            challenge_id=notification.challenge_id,
         )
 
 

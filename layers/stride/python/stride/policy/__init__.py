@@ -260,3 +260,15 @@ def can_list_private_activities(viewer: Caller, owner_id: int) -> bool:
     request = _Request(viewer, STRANGER)
     request.athlete(owner_id)
     return request.allowed(["ListPrivateActivities"], _uid("Athlete", owner_id))[0]
+
+
+# ---------------------------------------------------------------- live tracking
+# (live helper: decisions of this context go here)
+
+
+# ---------------------------------------------------------------- challenges, badges, trophies
+# (challenges helper: decisions of this context go here)
+
+
+# ---------------------------------------------------------------- clubs
+# (clubs helper: decisions of this context go here)

@@ -210,10 +210,12 @@ class PopularItem(StrideItem, discriminator="popular"):
 class NotificationItem(StrideItem, discriminator="notification"):
     notification_id = NumberAttribute()
     recipient_id = NumberAttribute()
-    type = UnicodeAttribute()  # kudos | comment | mention | follower | follow_request
+    type = UnicodeAttribute()  # kudos | comment | mention | follower | follow_request | cheer | challenge_completed
     actor_id = NumberAttribute()
     activity_id = NumberAttribute(null=True)
     comment_id = NumberAttribute(null=True)
+    session_id = NumberAttribute(null=True)
+    challenge_id = NumberAttribute(null=True)
     text = UnicodeAttribute(null=True)
     read = BooleanAttribute(default=False)
     created_at = UTCDateTimeAttribute()
@@ -423,3 +425,15 @@ class LegendItem(StrideItem, discriminator="board_legend"):
     athlete_id = NumberAttribute()
     starts = UnicodeAttribute()  # JSON [epoch, ...] within the 90 days before the write
     ttl = TTLAttribute(null=True)
+
+
+# ---------------------------------------------------------------- live tracking (AP73-AP89)
+# (live helper: items of this context go here)
+
+
+# ---------------------------------------------------------------- challenges, badges, trophies (AP90-AP109)
+# (challenges helper: items of this context go here)
+
+
+# ---------------------------------------------------------------- clubs (AP110-AP129)
+# (clubs helper: items of this context go here)

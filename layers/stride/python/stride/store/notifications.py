@@ -24,6 +24,8 @@ def _to_domain(item: NotificationItem) -> Notification:
         activity_id=int(item.activity_id) if item.activity_id is not None else None,
         comment_id=int(item.comment_id) if item.comment_id is not None else None,
         text=item.text,
+        session_id=int(item.session_id) if item.session_id is not None else None,
+        challenge_id=int(item.challenge_id) if item.challenge_id is not None else None,
         read=bool(item.read),
         pushed=bool(item.pushed),
     )
@@ -54,6 +56,8 @@ class NotificationRepository:
             activity_id=notification.activity_id,
             comment_id=notification.comment_id,
             text=notification.text,
+            session_id=notification.session_id,
+            challenge_id=notification.challenge_id,
             read=False,
             pushed=False,
             created_at=notification.created_at,
