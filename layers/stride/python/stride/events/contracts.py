@@ -191,7 +191,7 @@ class SegmentEffortRemovedEvent(DomainEvent):
     reason: str  # activity_deleted | only_me | rematched | hidden
 
 
-# ---------------------------------------------------------------- live tracking (stride.live)
+# ---------------------------------------------------------------- live tracking: stride.live
 class LiveCheerSentEvent(DomainEvent):
     """A watcher cheered an athlete who is live; the athlete's device hears it and it becomes a notification."""
 
@@ -208,7 +208,7 @@ class LiveCheerSentEvent(DomainEvent):
 # live: more contracts below this line (live helper)
 
 
-# ---------------------------------------------------------------- challenges (stride.challenges)
+# ---------------------------------------------------------------- challenges: stride.challenges
 class ChallengeCompletedEvent(DomainEvent):
     """An athlete reached a challenge's goal: a badge is awarded and the athlete notified (once per athlete)."""
 
@@ -224,7 +224,7 @@ class ChallengeCompletedEvent(DomainEvent):
 # challenges: more contracts below this line (challenges helper)
 
 
-# ---------------------------------------------------------------- clubs (stride.clubs)
+# ---------------------------------------------------------------- clubs: stride.clubs
 # clubs: contracts below this line (clubs helper)
 
 

@@ -81,7 +81,7 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= TEXT_MAX else text[: TEXT_MAX - 1].rstrip() + "…"
 
 
-def plan(event: DomainEvent) -> list[Notification]:
+def plan(event: DomainEvent) -> list[Notification]:  # noqa: PLR0911 - one answer per event kind
     """Who an event notifies, before blocks and visibility are checked (pure: no reads)."""
     at = event.occurred_at if event.occurred_at.tzinfo else event.occurred_at.replace(tzinfo=UTC)
 

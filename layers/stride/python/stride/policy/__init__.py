@@ -263,12 +263,12 @@ def can_list_private_activities(viewer: Caller, owner_id: int) -> bool:
 
 
 # ---------------------------------------------------------------- live tracking
-# (live helper: decisions of this context go here)
+# live helper: decisions of this context go here.
 
 
 # ---------------------------------------------------------------- challenges, badges, trophies
-# (challenges helper: decisions of this context go here)
+# challenges helper: decisions of this context go here.
 
 
 # ---------------------------------------------------------------- clubs
-# (clubs helper: decisions of this context go here)
+# clubs helper: decisions of this context go here.

@@ -329,13 +329,13 @@ def legend_sk(count: int, athlete_id: int) -> str:
     return f"{count:06d}#{athlete_id:019d}"
 
 
-# ---------------------------------------------------------------- live tracking (AP73-AP89)
-# (live helper: keys of this context go here)
+# ---------------------------------------------------------------- live tracking: AP73-AP89
+# live helper: keys of this context go here.
 
 
-# ---------------------------------------------------------------- challenges, badges, trophies (AP90-AP109)
-# (challenges helper: keys of this context go here)
+# ---------------------------------------------------------------- challenges, badges, trophies: AP90-AP109
+# challenges helper: keys of this context go here.
 
 
-# ---------------------------------------------------------------- clubs (AP110-AP129)
-# (clubs helper: keys of this context go here)
+# ---------------------------------------------------------------- clubs: AP110-AP129
+# clubs helper: keys of this context go here.

@@ -427,13 +427,13 @@ class LegendItem(StrideItem, discriminator="board_legend"):
     ttl = TTLAttribute(null=True)
 
 
-# ---------------------------------------------------------------- live tracking (AP73-AP89)
-# (live helper: items of this context go here)
+# ---------------------------------------------------------------- live tracking: AP73-AP89
+# live helper: items of this context go here.
 
 
-# ---------------------------------------------------------------- challenges, badges, trophies (AP90-AP109)
-# (challenges helper: items of this context go here)
+# ---------------------------------------------------------------- challenges, badges, trophies: AP90-AP109
+# challenges helper: items of this context go here.
 
 
-# ---------------------------------------------------------------- clubs (AP110-AP129)
-# (clubs helper: items of this context go here)
+# ---------------------------------------------------------------- clubs: AP110-AP129
+# clubs helper: items of this context go here.
