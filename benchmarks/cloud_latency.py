@@ -180,7 +180,7 @@ def bench_token(cloud: LocalCloud, info: Any, family_name: str) -> str:
 
 def measure(n: int, warmup: int, clients: int, per_client: int, progress: Callable[[str], None]) -> dict[str, Any]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    cloud = LocalCloud(api_port=None, moto_port=None)
+    cloud = LocalCloud(api_port=None, moto_port=None, websocket_port=None)
     progress("cloud: starting moto, provisioning template.yaml, gateway")
     startup_ms, info = _timed_ms(cloud.start)
     try:

@@ -282,7 +282,7 @@ def measure(plan: dict[str, Any], progress: Callable[[str], None]) -> dict[str, 
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     sizes = [int(size) for size in plan["feed_sizes"]]
-    cloud = LocalCloud(api_port=None, moto_port=None)
+    cloud = LocalCloud(api_port=None, moto_port=None, websocket_port=None)
     progress("feed: starting the local cloud")
     info = cloud.start()
     results: dict[str, Any] = {"goal_ratio": GOAL_RATIO, "fan_out": [], "error": None}

@@ -152,7 +152,7 @@ def measure(plan: dict[str, Any], progress: Callable[[str], None]) -> dict[str, 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     largest = int(plan["leaderboard_efforts"])
     sizes = sorted({max(100, largest // 100), max(100, largest // 10), largest})
-    cloud = LocalCloud(api_port=None, moto_port=None)
+    cloud = LocalCloud(api_port=None, moto_port=None, websocket_port=None)
     progress("leaderboards: starting the local cloud")
     info = cloud.start()
     results: dict[str, Any] = {"sizes": [], "error": None}

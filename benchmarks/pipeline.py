@@ -688,7 +688,7 @@ def _cloud(count: int, progress: Callable[[str], None]) -> dict[str, Any]:
         synthetic.fit_activity(CLOUD_POINTS, start=synthetic.DEFAULT_START + day * 86_400).data
         for day in range(count + 1)
     ]
-    cloud = LocalCloud(api_port=None, moto_port=None)
+    cloud = LocalCloud(api_port=None, moto_port=None, websocket_port=None)
     progress("pipeline: starting the local cloud")
     started = time.perf_counter()
     info = cloud.start()

@@ -309,7 +309,7 @@ def measure(plan: dict[str, Any], progress: Callable[[str], None]) -> dict[str, 
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     sizes = sorted(int(size) for size in plan["segments_sizes"])
-    cloud = LocalCloud(api_port=None, moto_port=None)
+    cloud = LocalCloud(api_port=None, moto_port=None, websocket_port=None)
     progress("segments: starting the local cloud")
     info = cloud.start()
     results: dict[str, Any] = {"goal_ratio": GOAL_RATIO, "goal_at": GOAL_AT, "points": POINTS, "sizes": [],

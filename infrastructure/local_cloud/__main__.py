@@ -18,12 +18,19 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3000, help="API gateway port")
     parser.add_argument("--moto-port", type=int, default=5050)
+    parser.add_argument("--websocket-port", type=int, default=3001, help="WebSocket API port")
     parser.add_argument("--no-seed", action="store_true", help="do not create the demo athletes and activities")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for noisy in ("werkzeug", "botocore", "samtranslator"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    cloud = LocalCloud(host=args.host, api_port=args.port, moto_port=args.moto_port, state_dir=STATE_DIR)
+    cloud = LocalCloud(
+        host=args.host,
+        api_port=args.port,
+        moto_port=args.moto_port,
+        websocket_port=args.websocket_port,
+        state_dir=STATE_DIR,
+    )
     info = cloud.start()
     print(json.dumps(asdict(info), indent=2), flush=True)  # noqa: T201 - the operator reads this
     if not args.no_seed:
@@ -34,7 +41,8 @@ def main() -> int:
                 f"  {athlete['username']:<6} id {athlete['athlete_id']}  {', '.join(athlete['groups'])}",  # noqa: T201
                 flush=True,
             )
-    print(f"Stride is up: API {info.api_url}  Swagger UI {info.swagger_url}  (Ctrl-C stops)", flush=True)  # noqa: T201
+    websocket = f"  WebSocket {info.websocket_url}" if info.websocket_url else ""
+    print(f"Stride is up: API {info.api_url}  Swagger UI {info.swagger_url}{websocket}  (Ctrl-C stops)", flush=True)  # noqa: T201
     stopped = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -1,4 +1,5 @@
-"""Bring the whole of Stride up on loopback: moto, resources from template.yaml, functions, gateway, triggers."""
+"""Bring the whole of Stride up on loopback: moto, resources from template.yaml, functions, gateway, triggers,
+and the WebSocket API (with its management endpoint) when the template has one."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from infrastructure.local_cloud.provisioner import Provisioned, Provisioner
 from infrastructure.local_cloud.runtime import FunctionPool, Report
 from infrastructure.local_cloud.template import expand, load_template
 from infrastructure.local_cloud.triggers import AsyncInvoker, QueueDelivery, QueuePoller, StreamPoller
+from infrastructure.local_cloud.websocket import WebSocketServer
 
 log = logging.getLogger("stride.local_cloud")
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +58,8 @@ class LocalInfo:
     event_bus_name: str
     live_tracks_stream: str
     swagger_url: str
+    websocket_url: str | None = None  # ws://127.0.0.1:<port>/<stage>; None without a WebSocket API
+    websocket_management_url: str | None = None  # endpoint_url of an apigatewaymanagementapi client
 
 
 class LocalCloud:
@@ -71,12 +75,16 @@ class LocalCloud:
         retry_delays: tuple[float, ...] = (1.0, 2.0),
         state_dir: Path | None = None,
         parameter_overrides: dict[str, str] | None = None,
+        websocket_port: int | None = 3001,
     ) -> None:
         self.root = root
         self.extra_templates = extra_templates or []
         self.host, self.region, self.stage = host, region, stage
         self.api_port = api_port if api_port else free_port(host)
         self.moto_port = moto_port if moto_port else free_port(host)
+        # Chosen before provisioning: functions' environment names the management endpoint.
+        self.websocket_port = websocket_port if websocket_port else free_port(host)
+        self.websocket_management_port = free_port(host)
         self.retry_delays = retry_delays
         self.state_dir = state_dir
         self.parameter_overrides = dict(parameter_overrides or {})
@@ -85,6 +93,7 @@ class LocalCloud:
         self.pools: dict[str, FunctionPool] = {}
         self.state: Provisioned | None = None
         self.gateway: Gateway | None = None
+        self.websocket: WebSocketServer | None = None
         self.info: LocalInfo | None = None
         self._stop = threading.Event()
         self._executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="trigger")
@@ -93,13 +102,20 @@ class LocalCloud:
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> LocalInfo:
-        from infrastructure.local_cloud.moto_server import PARTITION_QUERIES, SerialisedDynamoDBMotoServer
+        from infrastructure.local_cloud.moto_server import (
+            PARTITION_QUERIES,
+            TOUCHED_ITEM_TRANSACTIONS,
+            SerialisedDynamoDBMotoServer,
+            serialise_kinesis_puts,
+        )
 
         for name, value in {**CREDENTIALS, "AWS_DEFAULT_REGION": self.region}.items():
             os.environ.setdefault(name, value)
         started = time.perf_counter()
         self._moto = SerialisedDynamoDBMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
         PARTITION_QUERIES.install()
+        serialise_kinesis_puts()
+        TOUCHED_ITEM_TRANSACTIONS.install()
         self._moto.start()
         template = self._template()
         expanded = expand(template, self.root, {**self.parameter_overrides, "Stage": self.stage})
@@ -111,7 +127,14 @@ class LocalCloud:
             "POWERTOOLS_TRACE_DISABLED": "true",
             "AWS_XRAY_SDK_ENABLED": "false",
         }
-        self.state = Provisioner(expanded, self.endpoint_url, self.region, self.stage, base_env).provision()
+        self.state = Provisioner(
+            expanded,
+            self.endpoint_url,
+            self.region,
+            self.stage,
+            base_env,
+            websocket_management_url=f"http://{self.host}:{self.websocket_management_port}",
+        ).provision()
         self.pools = {
             logical_id: FunctionPool(spec, reports=self.reports) for logical_id, spec in self.state.functions.items()
         }
@@ -132,6 +155,7 @@ class LocalCloud:
             static,
         )
         self.api_port = self.gateway.serve(self.host, self.api_port)
+        self._start_websocket(template)
         self._start_triggers()
         self.info = self._info()
         if self.state_dir is not None:
@@ -143,6 +167,8 @@ class LocalCloud:
         self._stop.set()
         if self.gateway is not None:
             self.gateway.shutdown()
+        if self.websocket is not None:
+            self.websocket.stop()
         for pool in self.pools.values():
             pool.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -190,6 +216,30 @@ class LocalCloud:
     def queue_url_for_arn(self, arn: str) -> str:
         return str(self.client("sqs").get_queue_url(QueueName=arn.rsplit(":", 1)[1])["QueueUrl"])
 
+    def _start_websocket(self, template: dict[str, Any]) -> None:
+        assert self.state is not None
+        if not self.state.websocket_apis:
+            return
+        # The API of template.yaml itself is reached at ws://host:port/<stage>; one added by a test fragment at
+        # ws://host:port/<api id>/<stage> (websocket_endpoint() gives both).
+        own = set(load_template(self.root / "template.yaml").get("Resources", {})) & set(template["Resources"])
+        primary = next((i for i in self.state.websocket_apis if i in own), None)
+        self.websocket = WebSocketServer(
+            self.state.websocket_apis,
+            self.pools,
+            self.host,
+            self.websocket_port,
+            self.websocket_management_port,
+            primary,
+        )
+        self.websocket.start()
+
+    def websocket_endpoint(self, logical_id: str | None = None) -> tuple[str, str]:
+        """(client URL, management endpoint URL) of a WebSocket API of the template (default: the primary)."""
+        if self.websocket is None:
+            raise LookupError("the template has no WebSocket API")
+        return self.websocket.url(logical_id), self.websocket.management_url(logical_id)
+
     def _start_triggers(self) -> None:
         assert self.state is not None
         sqs = self.client("sqs")
@@ -236,6 +286,8 @@ class LocalCloud:
             event_bus_name=outputs["EventBusName"],
             live_tracks_stream=outputs["LiveTracksStreamName"],
             swagger_url=f"{api_url}/docs",
+            websocket_url=self.websocket.url() if self.websocket else None,
+            websocket_management_url=self.websocket.management_url() if self.websocket else None,
         )
 
     def _write_state(self, folder: Path) -> None:

@@ -3,6 +3,8 @@
 moto's CloudFormation ``create_stack`` proved fragile on this template (DESIGN.md §6), so each resource type has
 a small creator here. IAM roles, Lambda permissions and API deployments have no local meaning (moto does not
 enforce IAM) and are skipped; Lambda functions become ``FunctionSpec``s the local runtime executes.
+WebSocket APIs (ApiGatewayV2, which moto cannot serve) become a ``WebSocketApi`` description that
+``websocket.WebSocketServer`` serves.
 """
 
 from __future__ import annotations
@@ -41,12 +43,19 @@ ORDER = [
     "AWS::Cognito::UserPoolResourceServer",
     "AWS::Cognito::UserPoolClient",
     "AWS::Lambda::LayerVersion",
+    # Before the functions: their environment names the API's management endpoint (!Sub https://${Api}...).
+    "AWS::ApiGatewayV2::Api",
     "AWS::Lambda::Function",
     "AWS::Lambda::EventInvokeConfig",
     "AWS::Events::Rule",
     "AWS::Lambda::EventSourceMapping",
     "AWS::ApiGateway::RestApi",
     "AWS::ApiGateway::Stage",
+    "AWS::ApiGatewayV2::Authorizer",
+    "AWS::ApiGatewayV2::Integration",
+    "AWS::ApiGatewayV2::Route",
+    "AWS::ApiGatewayV2::RouteResponse",
+    "AWS::ApiGatewayV2::Stage",
 ]
 IGNORED = {
     "AWS::IAM::Role",
@@ -54,12 +63,15 @@ IGNORED = {
     "AWS::IAM::ManagedPolicy",
     "AWS::Lambda::Permission",
     "AWS::ApiGateway::Deployment",
+    "AWS::ApiGatewayV2::Deployment",
     "AWS::SQS::QueuePolicy",
     "AWS::SNS::TopicPolicy",
     "AWS::Lambda::Version",
     "AWS::Lambda::Alias",
 }
 _FUNCTION_ARN_SUB = re.compile(r"\$\{(\w+)\.Arn\}")
+_INVOCATION_URI = re.compile(r"/functions/(arn:[^/]+)/invocations$")
+_ID_ALPHABET = string.ascii_lowercase + string.digits
 
 
 @dataclass
@@ -91,6 +103,7 @@ class StreamMapping:
     bisect: bool
     report_item_failures: bool
     on_failure_arn: str | None
+    parallelization: int = 1  # ParallelizationFactor: concurrent batches per shard, in order per partition key
 
 
 @dataclass
@@ -102,6 +115,37 @@ class QueueMapping:
     queue_arn: str
     batch_size: int
     report_item_failures: bool
+
+
+@dataclass
+class WebSocketRoute:
+    key: str  # $connect, $disconnect, $default or a value of the route selection expression
+    function: str  # logical id of the integration's function
+    authorizer: str | None = None  # logical id of a REQUEST authorizer ($connect only)
+    two_way: bool = False  # has a route response: the function's body goes back to the client
+
+
+@dataclass
+class WebSocketAuthorizer:
+    function: str
+    identity_sources: list[str]  # e.g. route.request.querystring.token, route.request.header.Auth
+
+
+@dataclass
+class WebSocketApi:
+    """An ``AWS::ApiGatewayV2::Api`` with ProtocolType WEBSOCKET, as the local WebSocket server needs it."""
+
+    logical_id: str
+    api_id: str
+    name: str
+    route_selection_expression: str
+    region: str = "us-east-1"
+    routes: dict[str, WebSocketRoute] = field(default_factory=dict)
+    authorizers: dict[str, WebSocketAuthorizer] = field(default_factory=dict)  # authorizer id -> authorizer
+    stage: str | None = None
+    throttle: tuple[float, float] | None = None  # rate, burst (recorded, not enforced)
+    integrations: dict[str, str] = field(default_factory=dict)  # integration id -> function logical id
+    route_ids: dict[str, str] = field(default_factory=dict)  # route id -> route key
 
 
 @dataclass
@@ -118,13 +162,27 @@ class Provisioned:
     throttle: tuple[float, float] | None = None  # rate, burst
     authorizers: dict[str, str] = field(default_factory=dict)  # name -> user pool id
     outputs: dict[str, Any] = field(default_factory=dict)
+    websocket_apis: dict[str, WebSocketApi] = field(default_factory=dict)  # logical id -> API
+
+    @property
+    def websocket_api(self) -> WebSocketApi | None:
+        """The first WebSocket API (a template has one; test fragments may add more)."""
+        return next(iter(self.websocket_apis.values()), None)
 
 
 class Provisioner:
     def __init__(
-        self, expanded: Expanded, endpoint_url: str, region: str, stage: str, base_environment: dict[str, str]
+        self,
+        expanded: Expanded,
+        endpoint_url: str,
+        region: str,
+        stage: str,
+        base_environment: dict[str, str],
+        websocket_management_url: str | None = None,
     ) -> None:
         self.expanded = expanded
+        # Where functions reach PostToConnection locally (http://127.0.0.1:<port>); see _local_environment.
+        self.websocket_management_url = websocket_management_url
         self.endpoint_url = endpoint_url
         self.region = region
         self.stage = stage
@@ -484,7 +542,10 @@ class Provisioner:
         layer_dirs = [self._layer_dirs[ref["Ref"]] for ref in layer_refs if isinstance(ref, dict) and "Ref" in ref]
         environment = {
             **self.base_environment,
-            **{k: str(v) for k, v in ((props.get("Environment") or {}).get("Variables") or {}).items()},
+            **{
+                k: self._local_environment(str(v))
+                for k, v in ((props.get("Environment") or {}).get("Variables") or {}).items()
+            },
             "AWS_LAMBDA_FUNCTION_NAME": name,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(props.get("MemorySize", 128)),
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
@@ -545,8 +606,23 @@ class Provisioner:
                 bisect=bool(props.get("BisectBatchOnFunctionError", False)),
                 report_item_failures=report_item_failures,
                 on_failure_arn=((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination"),
+                parallelization=int(props.get("ParallelizationFactor", 1)),
             )
         )
+
+    def _local_environment(self, value: str) -> str:
+        """A WebSocket API's AWS management endpoint becomes the local one, so a function's
+        ``apigatewaymanagementapi`` client reaches the local WebSocket server unchanged."""
+        if self.websocket_management_url is None:
+            return value
+        for api in self.state.websocket_apis.values():
+            aws_form = re.compile(
+                rf"^https://{api.api_id}\.execute-api\.{re.escape(self.region)}\.amazonaws\.com(/[^/]+)?/?$"
+            )
+            match = aws_form.match(value)
+            if match:
+                return f"{self.websocket_management_url}/{api.api_id}{match.group(1) or ''}"
+        return value
 
     # ---------------------------------------------------------------- API
     def _create_ApiGateway_RestApi(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
@@ -589,6 +665,102 @@ class Provisioner:
                     float(setting.get("ThrottlingBurstLimit", setting["ThrottlingRateLimit"])),
                 )
         self.state.physical[logical_id] = props.get("StageName", "v1")
+
+    # ---------------------------------------------------------------- WebSocket API (ApiGatewayV2)
+    def _new_id(self, length: int = 10) -> str:
+        return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
+
+    def _websocket_api(self, props: dict[str, Any]) -> WebSocketApi:
+        api_id = props["ApiId"]
+        api = next((a for a in self.state.websocket_apis.values() if a.api_id == api_id), None)
+        if api is None:
+            raise NotImplementedError(f"ApiGatewayV2 resource of an API that is not a WebSocket API: {api_id}")
+        return api
+
+    def _create_ApiGatewayV2_Api(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        if props.get("ProtocolType") != "WEBSOCKET":
+            raise NotImplementedError(f"{logical_id}: only WebSocket APIs (ProtocolType WEBSOCKET) are emulated")
+        api = WebSocketApi(
+            logical_id=logical_id,
+            api_id=self._new_id(),
+            name=props.get("Name", logical_id),
+            route_selection_expression=props.get("RouteSelectionExpression", "$request.body.action"),
+            region=self.region,
+        )
+        self.state.websocket_apis[logical_id] = api
+        self.state.physical[logical_id] = api.api_id
+        self.state.attributes[(logical_id, "ApiId")] = api.api_id
+        self.state.attributes[(logical_id, "ApiEndpoint")] = (
+            f"wss://{api.api_id}.execute-api.{self.region}.amazonaws.com"
+        )
+
+    def _integrated_function(self, uri: str) -> str:
+        match = _INVOCATION_URI.search(uri)
+        function = next(
+            (s.logical_id for s in self.state.functions.values() if match and s.function_arn == match.group(1)), None
+        )
+        if function is None:
+            raise NotImplementedError(f"integration with something other than a function of the template: {uri}")
+        return function
+
+    def _create_ApiGatewayV2_Authorizer(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        api = self._websocket_api(props)
+        if props.get("AuthorizerType") != "REQUEST":
+            raise NotImplementedError(f"{logical_id}: a WebSocket API only has REQUEST authorizers")
+        authorizer_id = self._new_id(6)
+        api.authorizers[authorizer_id] = WebSocketAuthorizer(
+            function=self._integrated_function(props["AuthorizerUri"]),
+            identity_sources=list(props.get("IdentitySource") or []),
+        )
+        self.state.physical[logical_id] = authorizer_id
+        self.state.attributes[(logical_id, "AuthorizerId")] = authorizer_id
+
+    def _create_ApiGatewayV2_Integration(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        api = self._websocket_api(props)
+        if props.get("IntegrationType") != "AWS_PROXY":
+            raise NotImplementedError(f"{logical_id}: only AWS_PROXY (Lambda proxy) integrations are emulated")
+        integration_id = self._new_id(7)
+        api.integrations[integration_id] = self._integrated_function(props["IntegrationUri"])
+        self.state.physical[logical_id] = integration_id
+        self.state.attributes[(logical_id, "IntegrationId")] = integration_id
+
+    def _create_ApiGatewayV2_Route(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        api = self._websocket_api(props)
+        target = str(props.get("Target", ""))
+        integration_id = target.removeprefix("integrations/")
+        if not target.startswith("integrations/") or integration_id not in api.integrations:
+            raise NotImplementedError(f"{logical_id}: Target must be integrations/<an integration of the API>")
+        authorizer = props.get("AuthorizerId") if props.get("AuthorizationType") == "CUSTOM" else None
+        if authorizer is not None and authorizer not in api.authorizers:
+            raise NotImplementedError(f"{logical_id}: unknown authorizer {authorizer}")
+        if props.get("AuthorizationType") not in (None, "NONE", "CUSTOM"):
+            raise NotImplementedError(f"{logical_id}: AuthorizationType {props['AuthorizationType']}")
+        route_id = self._new_id(7)
+        api.routes[props["RouteKey"]] = WebSocketRoute(
+            key=props["RouteKey"], function=api.integrations[integration_id], authorizer=authorizer
+        )
+        # Two-way needs both the selection expression on the route and a route response (added below).
+        api.route_ids[route_id] = props["RouteKey"] if props.get("RouteResponseSelectionExpression") else ""
+        self.state.physical[logical_id] = route_id
+        self.state.attributes[(logical_id, "RouteId")] = route_id
+
+    def _create_ApiGatewayV2_RouteResponse(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        api = self._websocket_api(props)
+        route_key = api.route_ids.get(props["RouteId"])
+        if route_key is None:
+            raise NotImplementedError(f"{logical_id}: unknown route {props['RouteId']}")
+        if route_key and props.get("RouteResponseKey") == "$default":
+            api.routes[route_key].two_way = True
+        self.state.physical[logical_id] = self._new_id(6)
+
+    def _create_ApiGatewayV2_Stage(self, logical_id: str, props: dict[str, Any]) -> None:  # noqa: N802
+        api = self._websocket_api(props)
+        api.stage = props["StageName"]
+        settings = props.get("DefaultRouteSettings") or {}
+        if "ThrottlingRateLimit" in settings:
+            rate = float(settings["ThrottlingRateLimit"])
+            api.throttle = (rate, float(settings.get("ThrottlingBurstLimit", rate)))
+        self.state.physical[logical_id] = api.stage
 
 
 def _function_from_arn_ref(value: Any, resources: dict[str, Any]) -> str | None:

@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -126,9 +127,12 @@ class StreamPoller:
     ) -> None:
         self.mapping, self.pool, self.kinesis, self.sqs = mapping, pool, kinesis, sqs
         self.queue_url_for_arn, self.region, self.stop = queue_url_for_arn, region, stop
+        self._lanes: ThreadPoolExecutor | None = None
 
     def run(self) -> None:
         shards = self.kinesis.list_shards(StreamName=self.mapping.stream_name)["Shards"]
+        lanes = max(1, self.mapping.parallelization)
+        self._lanes = ThreadPoolExecutor(lanes * len(shards), thread_name_prefix="stream-lane") if lanes > 1 else None
         for shard in shards:
             threading.Thread(target=self._poll_shard, args=(shard["ShardId"],), daemon=True).start()
 
@@ -147,10 +151,18 @@ class StreamPoller:
                 continue
             iterator = response.get("NextShardIterator")
             records = response.get("Records", [])
-            if records:
+            if not records:
+                time.sleep(0.2)
+            elif self._lanes is None:
                 self._process(shard_id, records)
             else:
-                time.sleep(0.2)
+                # ParallelizationFactor: the batch splits by partition key hash into concurrent lanes, so each
+                # key's records stay in order; the shard moves on once every lane is done, as Lambda checkpoints.
+                lanes: dict[int, list[dict[str, Any]]] = {}
+                for record in records:
+                    lane = zlib.crc32(record["PartitionKey"].encode()) % self.mapping.parallelization
+                    lanes.setdefault(lane, []).append(record)
+                list(self._lanes.map(lambda batch: self._process(shard_id, batch), lanes.values()))
 
     def _event(self, shard_id: str, records: list[dict[str, Any]]) -> dict[str, Any]:
         arn = f"arn:aws:kinesis:{self.region}:123456789012:stream/{self.mapping.stream_name}"

@@ -30,6 +30,7 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
         extra_templates=[ROOT / "tests" / "fixtures" / "faulty" / "template.yaml"],
         api_port=None,
         moto_port=None,
+        websocket_port=None,
         retry_delays=(0.05, 0.1),
         state_dir=tmp_path_factory.mktemp("stride-state"),
         # Low enough that tests build athletes on both sides of the feed's fan-out threshold.
