@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import cloud_latency, feed, imports, leaderboards, pipeline, report, segments
+from benchmarks import challenges, cloud_latency, clubs, feed, imports, leaderboards, live, pipeline, report, segments
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / ".stride" / "bench" / "latest.json"
@@ -22,11 +22,15 @@ PIPELINE_LOG = ROOT / ".stride" / "bench" / "pipeline-cloud.log"
 FEED_LOG = ROOT / ".stride" / "bench" / "feed-cloud.log"
 SEGMENTS_LOG = ROOT / ".stride" / "bench" / "segments-cloud.log"
 LEADERBOARDS_LOG = ROOT / ".stride" / "bench" / "leaderboards-cloud.log"
+LIVE_LOG = ROOT / ".stride" / "bench" / "live-cloud.log"
+CHALLENGES_LOG = ROOT / ".stride" / "bench" / "challenges-cloud.log"
+CLUBS_LOG = ROOT / ".stride" / "bench" / "clubs-cloud.log"
 # (import runs, warm-up rounds, sequential N, warm-up requests, concurrent clients, requests per client;
 #  pipeline runs per target, runs of a target slower than 10 s per run, uploads through the local cloud;
 #  feed: followers per fan-out, athletes the reader follows, entries in the reader's feed, how many of the
 #  followed are popular (merged at read time), feed page reads; segments stored in the ride's region; efforts
-#  on the largest leaderboard)
+#  on the largest leaderboard; live: devices per run and seconds each run lasts; challenges: live challenges,
+#  participations in all, activity events scored, participants of the board read; clubs: the largest club board)
 FULL = {
     "runs": 5,
     "warmup": 1,
@@ -44,6 +48,13 @@ FULL = {
     "feed_reads": 100,
     "segments_sizes": [1_000, 10_000, 100_000],
     "leaderboard_efforts": 100_000,
+    "live_devices": [500, 2_000, 5_000],
+    "live_duration_s": 60,
+    "challenge_challenges": 1_000,
+    "challenge_participants": 100_000,
+    "challenge_events": 10_000,
+    "challenge_board_participants": 100_000,
+    "club_members": 100_000,
 }
 QUICK = {
     "runs": 2,
@@ -62,6 +73,13 @@ QUICK = {
     "feed_reads": 20,
     "segments_sizes": [200, 1_000],
     "leaderboard_efforts": 2_000,
+    "live_devices": [100, 500],
+    "live_duration_s": 15,
+    "challenge_challenges": 100,
+    "challenge_participants": 2_000,
+    "challenge_events": 200,
+    "challenge_board_participants": 2_000,
+    "club_members": 2_000,
 }
 
 
@@ -88,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one short blo
     parser.add_argument("--quick", action="store_true", help="fewer runs and requests (CI smoke, not comparisons)")
     parser.add_argument(
         "--only",
-        choices=["imports", "cloud", "pipeline", "feed", "segments", "leaderboards"],
+        choices=["imports", "cloud", "pipeline", "feed", "segments", "leaderboards", "live", "challenges", "clubs"],
         help="run one measurement only",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT})")
@@ -136,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one short blo
         ("feed", feed, FEED_LOG),
         ("segments", segments, SEGMENTS_LOG),
         ("leaderboards", leaderboards, LEADERBOARDS_LOG),
+        ("live", live, LIVE_LOG),
+        ("challenges", challenges, CHALLENGES_LOG),
+        ("clubs", clubs, CLUBS_LOG),
     ):
         if args.only in (None, name):
             results[name] = _on_own_cloud(name, module, log, plan, progress)
@@ -154,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one short blo
     sections += [report.feed_section(results["feed"])] if "feed" in results else []
     sections += [report.segments_section(results["segments"])] if "segments" in results else []
     sections += [report.leaderboards_section(results["leaderboards"])] if "leaderboards" in results else []
+    sections += [report.live_section(results["live"])] if "live" in results else []
+    sections += [report.challenges_section(results["challenges"])] if "challenges" in results else []
+    sections += [report.clubs_section(results["clubs"])] if "clubs" in results else []
     shown_out = args.out.resolve()
     shown = shown_out.relative_to(ROOT) if shown_out.is_relative_to(ROOT) else shown_out
     sections.append(f"Done in {results['meta']['duration_s']:.1f} s. Results: {shown}")
@@ -167,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one short blo
         **feed.errors(results.get("feed") or {}),
         **segments.errors(results.get("segments") or {}),
         **leaderboards.errors(results.get("leaderboards") or {}),
+        **live.errors(results.get("live") or {}),
+        **{f"challenges {i}": e for i, e in enumerate(challenges.errors(results.get("challenges") or {}), 1)},
+        **{f"clubs {i}": e for i, e in enumerate(clubs.errors(results.get("clubs") or {}), 1)},
     }
     if failed:
         sections.append("FAILED to import: " + "; ".join(f"{name}: {error}" for name, error in failed.items()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks import feed, leaderboards, pipeline, segments
+from benchmarks import challenges, clubs, feed, leaderboards, live, pipeline, segments
 from benchmarks.imports import BASELINE_REST, DATA_STACK, PARSING_STACK
 from benchmarks.stats import fmt_ms, fmt_ratio, ratio, table
 
@@ -175,3 +175,15 @@ def segments_section(data: dict[str, Any]) -> str:
 
 def leaderboards_section(data: dict[str, Any]) -> str:
     return "\n".join(leaderboards.report_lines(data))
+
+
+def live_section(data: dict[str, Any]) -> str:
+    return "\n".join(live.report_lines(data))
+
+
+def challenges_section(data: dict[str, Any]) -> str:
+    return "\n".join(challenges.report_lines(data))
+
+
+def clubs_section(data: dict[str, Any]) -> str:
+    return "\n".join(clubs.report_lines(data))

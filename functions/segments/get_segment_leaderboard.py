@@ -23,10 +23,11 @@ AgeGroup = Literal["0_19", "20_24", "25_34", "35_44", "45_54", "55_64", "65_69",
     summary="Get Segment Leaderboard",
     description="Each athlete's best on the segment, fastest first (ties: the earlier effort). At most one of "
     "gender, age_group, weight_class, date_range (periods of the efforts' local dates; 'today' etc. resolved in "
-    "UTC); following=true ranks the caller and the athletes they follow (the first 1,000). club_id answers 400 "
-    "until clubs exist. Athletes blocked either way are left out.",
+    "UTC); following=true ranks the caller and the athletes they follow (the first 1,000); club_id ranks the club's "
+    "members (the first 1,000; the caller must be a member: 403, no such club: 404), not with following. Athletes "
+    "blocked either way are left out.",
     tags=["Segments"],
-    responses=error_responses(400, 404, 422),
+    responses=error_responses(400, 403, 404, 422),
 )
 def get_segment_leaderboard(  # noqa: PLR0913 - Strava's filters
     segment_id: Annotated[int, Path(gt=0, lt=2**63)],

@@ -9,6 +9,10 @@ from typing import Any
 
 import requests
 
+from infrastructure.local_cloud.seed_challenges import seed_challenges
+from infrastructure.local_cloud.seed_clubs import seed_clubs
+from infrastructure.local_cloud.seed_live import seed_live
+
 DEMO_PASSWORD = "Stride-demo-2026"
 # Real device files beside the checkout (../shared/corpus); demo activities are skipped when it is absent.
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -113,7 +117,10 @@ def seed(cognito: Any, user_pool_id: str, client_id: str, api_url: str) -> list[
         for upload_id in _upload_demo_activities(api_url, username, headers)
     ]
     _react(api_url, headers_of, uploads)
-    # Demo data of later contexts (live, challenges, clubs), each from its own seed module, goes here.
+    # Demo data of later contexts, each from its own seed module.
+    seed_live(api_url, headers_of, ids)
+    seed_clubs(api_url, headers_of, ids)
+    seed_challenges(api_url, headers_of, ids)
     return created
 
 

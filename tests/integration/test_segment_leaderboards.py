@@ -184,7 +184,9 @@ def test_ranking_filters_and_my_rank(cloud: LocalCloud, make_user) -> None:  # n
 
 def test_bad_filters_are_faults(user: AppUser) -> None:
     segment_id = segment(user)
-    assert assert_fault(board(user, segment_id, club_id=5), 400)["errors"][0]["field"] == "club_id"
+    # club_id with following is a 400 (the club filter itself is tested in test_clubs.py); an unknown club is a 404
+    assert assert_fault(board(user, segment_id, club_id=5, following="true"), 400)["errors"][0]["field"] == "club_id"
+    assert_fault(board(user, segment_id, club_id=5), 404)
     assert assert_fault(board(user, segment_id, age_group="25_34", gender="F"), 400)["errors"][0]["field"]
     assert assert_fault(board(user, segment_id, gender="M", date_range="today"), 400)["errors"][0]["field"]
     assert_fault(board(user, segment_id, gender="X"), 422)

@@ -32,6 +32,24 @@ TRIGGERS = {
     "Cognito",
 }
 FUNCTION_MODULES = sorted((ROOT / "functions").rglob("*.py"))
+_LAMBDA_URI = re.compile(r"/functions/\$\{(\w+)\.Arn\}/invocations")
+
+
+def _uri_targets(value: Any) -> set[str]:
+    text = value.get("Fn::Sub") if isinstance(value, dict) else value
+    if isinstance(text, list):
+        text = text[0]
+    return set(_LAMBDA_URI.findall(text)) if isinstance(text, str) else set()
+
+
+# Functions reached by an API Gateway v2 (WebSocket) integration or Lambda authorizer: raw resources, not SAM events.
+WEBSOCKET_TARGETS = {
+    target
+    for resource in TEMPLATE["Resources"].values()
+    if resource["Type"] in ("AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Authorizer")
+    for key in ("IntegrationUri", "AuthorizerUri")
+    for target in _uri_targets(resource["Properties"].get(key))
+}
 
 
 def _module_file(resource: dict[str, Any]) -> Path:
@@ -89,8 +107,23 @@ def test_function_is_reached_by_an_api_event_or_a_trigger(name: str) -> None:
     events = FUNCTIONS[name]["Properties"].get("Events") or {}
     # When its event sources are read
     kinds = {event["Type"] for event in events.values()}
-    # Then something invokes it
-    assert kinds & ({"Api"} | TRIGGERS), f"{name} has no Api event or trigger"
+    # Then something invokes it (an event, or a WebSocket route's integration or authorizer)
+    assert kinds & ({"Api"} | TRIGGERS) or name in WEBSOCKET_TARGETS, f"{name} has no Api event or trigger"
+
+
+def test_websocket_integrations_name_template_functions() -> None:
+    # Given the WebSocket integrations and authorizers of the template
+    # When the functions they invoke are read from their URIs
+    # Then there are some, each a function of the template, each allowed to be invoked by API Gateway
+    assert WEBSOCKET_TARGETS
+    assert WEBSOCKET_TARGETS <= set(FUNCTIONS)
+    permitted = {
+        resource["Properties"]["FunctionName"].get("Ref")
+        for resource in TEMPLATE["Resources"].values()
+        if resource["Type"] == "AWS::Lambda::Permission"
+        and resource["Properties"]["Principal"] == "apigateway.amazonaws.com"
+    }
+    assert WEBSOCKET_TARGETS <= permitted
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))

@@ -205,9 +205,6 @@ class LiveCheerSentEvent(DomainEvent):
     text: str
 
 
-# live: more contracts below this line (live helper)
-
-
 # ---------------------------------------------------------------- challenges: stride.challenges
 class ChallengeCompletedEvent(DomainEvent):
     """An athlete reached a challenge's goal: a badge is awarded and the athlete notified (once per athlete)."""
@@ -221,11 +218,18 @@ class ChallengeCompletedEvent(DomainEvent):
     completed_at: datetime
 
 
-# challenges: more contracts below this line (challenges helper)
-
-
 # ---------------------------------------------------------------- clubs: stride.clubs
-# clubs: contracts below this line (clubs helper)
+class ClubMemberLeftEvent(DomainEvent):
+    """An athlete is no longer a member (``reason``: ``left`` or ``removed``): the clubs consumer takes their
+    entries out of the club feed and the current week's board."""
+
+    detail_type: ClassVar[str] = "club.member.left"
+    source: ClassVar[str] = "stride.clubs"
+
+    club_id: int
+    athlete_id: int
+    reason: str = "left"
+    week: str  # the club's week when they left (its board loses their entry; earlier weeks keep it)
 
 
 def _contracts(base: type[DomainEvent]) -> dict[str, type[DomainEvent]]:

@@ -263,12 +263,147 @@ def can_list_private_activities(viewer: Caller, owner_id: int) -> bool:
 
 
 # ---------------------------------------------------------------- live tracking
-# live helper: decisions of this context go here.
+def _live_session(request: _Request, session_id: int, owner_id: int, audience: str, chosen: tuple[int, ...]) -> dict:
+    owner = request.athlete(owner_id)
+    members = [request.athlete(a) for a in chosen]
+    return request.add("LiveSession", session_id, {"owner": owner, "audience": audience, "chosen": members})
+
+
+def can_watch_live(
+    viewer: Caller, session_id: int, owner_id: int, audience: str, chosen: tuple[int, ...], relation: Relation
+) -> bool:
+    """Whether ``viewer`` may watch a live session: its owner; approved followers (audience followers); the chosen
+    athletes (audience chosen); never across a block; moderators get no exception."""
+    request = _Request(viewer, relation)
+    resource = _live_session(request, session_id, owner_id, audience, chosen)
+    return request.allowed(["WatchLive"], resource)[0]
+
+
+def sees_full_live_track(viewer: Caller, session_id: int, owner_id: int) -> bool:
+    """Only the owner sees live points inside their privacy zones."""
+    request = _Request(viewer, STRANGER)
+    resource = _live_session(request, session_id, owner_id, "only_me", ())
+    return request.allowed(["ViewFullLiveTrack"], resource)[0]
+
+
+def share_can_watch_live(share_session_id: int, session_id: int, owner_id: int) -> bool:
+    """A safety link's holder (no account) watches the link's session, read-only, and nothing else."""
+    entities = [
+        {"uid": _uid("Athlete", owner_id), "attrs": {"roles": [], "scopes": [], "private_profile": False},
+         "parents": []},
+        {"uid": _uid("ShareLink", share_session_id), "attrs": {"session": _ref("LiveSession", share_session_id)},
+         "parents": []},
+        {"uid": _uid("LiveSession", session_id),
+         "attrs": {"owner": _ref("Athlete", owner_id), "audience": "only_me", "chosen": []}, "parents": []},
+    ]  # fmt: skip
+    request = {
+        "principal": _uid("ShareLink", share_session_id),
+        "action": _uid("Action", "WatchLive"),
+        "resource": _uid("LiveSession", session_id),
+        "context": {"follows": False, "blocked": False},
+    }
+    return bool(cedarpy.is_authorized(request, _policies(), entities).allowed)
+
+
+def can_cheer_live(
+    viewer: Caller, session_id: int, owner_id: int, audience: str, chosen: tuple[int, ...], relation: Relation
+) -> bool:
+    """Cheering needs watching, and is never to one's own session."""
+    request = _Request(viewer, relation)
+    resource = _live_session(request, session_id, owner_id, audience, chosen)
+    (watch,) = request.allowed(["WatchLive"], resource)
+    return request.allowed(["CheerLive"], resource, can_watch=watch)[0]
 
 
 # ---------------------------------------------------------------- challenges, badges, trophies
-# challenges helper: decisions of this context go here.
+
+
+@dataclass(frozen=True)
+class ChallengeAccess:
+    view: bool
+    join: bool
+
+
+def _challenge_request(
+    caller: Caller, challenge_id: int, visibility: str, creator_id: int, relation: Relation
+) -> tuple[_Request, dict[str, str]]:
+    request = _Request(caller, relation)
+    creator = request.athlete(creator_id)
+    return request, request.add("Challenge", challenge_id, {"visibility": visibility, "creator": creator})
+
+
+def can_create_challenge(caller: Caller, visibility: str) -> bool:
+    """Platform challenges: ADMIN only; group challenges: any athlete."""
+    request, resource = _challenge_request(caller, 0, visibility, caller.athlete_id, STRANGER)
+    return request.allowed(["CreateChallenge"], resource, invited=False)[0]
+
+
+def challenge_access(
+    caller: Caller, challenge_id: int, visibility: str, creator_id: int, *, invited: bool, relation: Relation
+) -> ChallengeAccess:
+    """Whether ``caller`` may see and join a challenge (``relation``: the caller to the creator)."""
+    request, resource = _challenge_request(caller, challenge_id, visibility, creator_id, relation)
+    view, join = request.allowed(["ViewChallenge", "JoinChallenge"], resource, invited=invited)
+    return ChallengeAccess(view=view, join=join)
+
+
+def can_view_trophies(caller: Caller, athlete_id: int, private_profile: bool, relation: Relation) -> bool:
+    request = _Request(caller, relation)
+    request.athlete(athlete_id, private_profile)
+    return request.allowed(["ViewTrophies"], _uid("Athlete", athlete_id))[0]
 
 
 # ---------------------------------------------------------------- clubs
-# clubs helper: decisions of this context go here.
+@dataclass(frozen=True)
+class ClubAccess:
+    """What a caller may do with one club, given their membership (one Cedar batch)."""
+
+    view_content: bool = False  # members, admins, leaderboard, group events
+    view_feed: bool = False
+    edit: bool = False
+    manage_requests: bool = False
+    create_events: bool = False
+    promote: bool = False
+    transfer: bool = False
+    rsvp: bool = False
+
+
+_CLUB_ACTIONS = (
+    "ViewClubContent",
+    "ViewClubFeed",
+    "EditClub",
+    "ManageJoinRequests",
+    "CreateGroupEvent",
+    "PromoteMember",
+    "TransferClub",
+    "RsvpGroupEvent",
+)
+
+
+def _club_request(viewer: Caller, club_id: int, owner_id: int, private: bool) -> tuple[_Request, dict[str, str]]:
+    request = _Request(viewer, STRANGER)
+    owner = request.athlete(owner_id)
+    return request, request.add("Club", club_id, {"private": private, "owner": owner})
+
+
+def club_access(viewer: Caller, club_id: int, owner_id: int, private: bool, role: str | None) -> ClubAccess:
+    """``role`` is the viewer's membership: None, ``member``, ``admin`` or ``owner``."""
+    request, resource = _club_request(viewer, club_id, owner_id, private)
+    member, admin = role is not None, role in ("admin", "owner")
+    answers = request.allowed(list(_CLUB_ACTIONS), resource, member=member, admin=admin)
+    return ClubAccess(*answers)
+
+
+def can_remove_member(
+    viewer: Caller, club_id: int, owner_id: int, private: bool, role: str | None, target_role: str
+) -> bool:
+    """Admins remove members; only the owner removes an admin; nobody removes the owner."""
+    request, resource = _club_request(viewer, club_id, owner_id, private)
+    return request.allowed(
+        ["RemoveMember"],
+        resource,
+        member=role is not None,
+        admin=role in ("admin", "owner"),
+        target_admin=target_role in ("admin", "owner"),
+        target_owner=target_role == "owner",
+    )[0]

@@ -285,9 +285,8 @@ def choose_board(
     club_id: int | None,
     today: date,
 ) -> str:
-    """The board a read uses, or a 400 for what Stride cannot answer (clubs) or combine."""
-    if club_id is not None:
-        raise _bad("clubs are not available yet", "club_id")
+    """The board a read uses, or a 400 for filters that cannot be combined. ``club_id`` ranks the club's members on
+    the chosen board (read by key, like ``following``), so it combines with any one filter but not with following."""
     chosen = [
         name
         for name, value in (
@@ -326,6 +325,16 @@ def _legend(repo: LeaderboardRepository, segment_id: int, now: datetime) -> tupl
     return lb.pick_legend(candidates, now, complete=True)[0]
 
 
+def _club_people(caller: Caller, club_id: int) -> list[int]:
+    """The club filter: the caller must be a member (stride.clubs, through stride.policy's club rules); the club's
+    first MAX_FOLLOWING members by key (AP111), whose bests are then read by key like the following filter's."""
+    from stride.clubs.service import require_member
+    from stride.store.clubs import get_repository as club_repository
+
+    require_member(caller, club_id)
+    return [m.athlete_id for m in club_repository().members(club_id, limit=MAX_FOLLOWING)]
+
+
 @tracer.capture_method(capture_response=False)
 def leaderboard(  # noqa: PLR0913 - Strava's filters
     caller: Caller,
@@ -349,13 +358,18 @@ def leaderboard(  # noqa: PLR0913 - Strava's filters
     segment = SegmentRepository().get(segment_id) if ids.is_valid(segment_id) else None
     if segment is None:
         raise NotFoundError("Record Not Found", [ErrorDetail("Segment", "id", "invalid")])
+    if following and club_id is not None:
+        raise _bad("combine at most one of following, club_id", "club_id")
     repo = repository or get_repository()
     offset = (page - 1) * per_page
     me = caller.athlete_id
-    if following:
-        from stride.store.social import SocialRepository
+    if following or club_id is not None:
+        if club_id is not None:
+            people = _club_people(caller, club_id)
+        else:
+            from stride.store.social import SocialRepository
 
-        people = [*SocialRepository().edge_ids(keys.following_pk(me), limit=MAX_FOLLOWING), me]
+            people = [*SocialRepository().edge_ids(keys.following_pk(me), limit=MAX_FOLLOWING), me]
         held = repo.board_entries_of(segment_id, people)
         standing = sorted(
             ((boards[board], athlete) for athlete, boards in held.items() if board in boards),

@@ -330,12 +330,248 @@ def legend_sk(count: int, athlete_id: int) -> str:
 
 
 # ---------------------------------------------------------------- live tracking: AP73-AP89
-# live helper: keys of this context go here.
+LIVE = "LIVE#"
+LIVE_CURRENT = "LIVE#CURRENT"  # in the athlete's partition: their one live or paused session
+LIVE_LIST_SUFFIX = "#LIVE"
+LIVE_SHARE = "LIVESHARE#"
+SHARE = "SHARE#"
+CHEER = "CHEER#"
+LIVE_CONNECTION = "LIVECONN#"
+LIVE_WATCH = "LIVEWATCH#"
+CONNECTION = "CONN#"
+LIVE_GROUP = "LIVEGRP#"
+MEMBER = "MEMBER#"
+
+
+def live_session_pk(session_id: int) -> str:
+    return f"{LIVE}{session_id}"
+
+
+def athlete_live_sessions_pk(athlete_id: int) -> str:
+    """GSI1 partition of an athlete's live sessions (AP74)."""
+    return f"{ATHLETE}{athlete_id}{LIVE_LIST_SUFFIX}"
+
+
+def athlete_live_sessions_sk(start_epoch: int, session_id: int) -> str:
+    return f"{start_epoch:011d}#{session_id:019d}"
+
+
+def live_share_pk(token_hash: str) -> str:
+    """A share link by the SHA-256 of its token (AP80); the token itself is never stored."""
+    return f"{LIVE_SHARE}{token_hash}"
+
+
+def share_sk(share_id: int) -> str:
+    return f"{SHARE}{share_id}"
+
+
+def cheer_sk(cheer_id: int) -> str:
+    return f"{CHEER}{cheer_id}"
+
+
+def live_connection_pk(connection_id: str) -> str:
+    return f"{LIVE_CONNECTION}{connection_id}"
+
+
+def live_watch_pk(topic: str) -> str:
+    """Watchers of one topic: ``SES#<session>``, ``ATH#<athlete>`` (followers' "following") or ``GRP#<group>``."""
+    return f"{LIVE_WATCH}{topic}"
+
+
+def connection_sk(connection_id: str) -> str:
+    return f"{CONNECTION}{connection_id}"
+
+
+def live_group_pk(group_id: int) -> str:
+    return f"{LIVE_GROUP}{group_id}"
+
+
+def member_sk(athlete_id: int) -> str:
+    return f"{MEMBER}{athlete_id}"
 
 
 # ---------------------------------------------------------------- challenges, badges, trophies: AP90-AP109
-# challenges helper: keys of this context go here.
+CHALLENGE = "CHAL#"
+CHALLENGE_INVITE = "INVITE#"
+PLATFORM_CHALLENGES = "CHALS#PLATFORM"  # GSI1 partition of platform challenges, by end (AP92)
+PARTICIPATIONS_SUFFIX = "#CHAL"
+INVITATIONS_SUFFIX = "#CHALINV"
+TROPHIES_SUFFIX = "#TROPHY"
+CHALLENGE_BOARD_SUFFIX = "#LB"
+CHALLENGE_COUNTS_SUFFIX = "#LB#N"
+CHALLENGE_COUNTS = "D"
+
+
+def challenge_pk(challenge_id: int) -> str:
+    """The challenge's partition: ``META`` (the definition) and one ``INVITE#<athlete>`` per invitee (AP90, AP93)."""
+    return f"{CHALLENGE}{challenge_id}"
+
+
+def challenge_invite_sk(athlete_id: int) -> str:
+    return f"{CHALLENGE_INVITE}{athlete_id:019d}"
+
+
+def challenge_by_end_sk(end_epoch: int, challenge_id: int) -> str:
+    """Sort key of a challenge in an athlete's participations, invitations and the platform list: the end of its
+    window then its id, zero-padded, so "not ended yet" is ``SK >= <now>`` and the soonest to end comes first."""
+    return f"{end_epoch:011d}#{challenge_id:019d}"
+
+
+def challenge_end_floor(epoch: int) -> str:
+    """The lowest ``challenge_by_end_sk`` of a challenge ending at ``epoch`` or later."""
+    return f"{epoch:011d}#"
+
+
+def challenge_from_by_end_sk(sort_key: str) -> int:
+    return int(sort_key.rsplit("#", 1)[1])
+
+
+def participations_pk(athlete_id: int) -> str:
+    """The athlete's participations (AP94-AP96): scoring Queries only this partition, by the challenges' ends."""
+    return _edge(athlete_id, PARTICIPATIONS_SUFFIX)
+
+
+def invitations_pk(athlete_id: int) -> str:
+    """GSI1 partition of the group challenges an athlete is invited to (the invite items carry it, AP97)."""
+    return _edge(athlete_id, INVITATIONS_SUFFIX)
+
+
+def challenge_board_pk(challenge_id: int) -> str:
+    """Leaderboard entries, best first: SK ``challenge_entry_sk`` (AP100)."""
+    return f"{CHALLENGE}{challenge_id}{CHALLENGE_BOARD_SUFFIX}"
+
+
+def challenge_entry_sk(ordered_score: int, athlete_id: int) -> str:
+    """Lower ordered score is better for every kind (stride.challenges.rules.ordered_score); ties by athlete id."""
+    return f"{ordered_score:012d}#{athlete_id:019d}"
+
+
+def challenge_counts_pk(challenge_id: int) -> str:
+    """Digit counters of a leaderboard: "my rank" reads 4 small items whatever the number of entries (AP101)."""
+    return f"{CHALLENGE}{challenge_id}{CHALLENGE_COUNTS_SUFFIX}"
+
+
+def challenge_counts_sk(prefix: str) -> str:
+    """One counters item per score prefix (0, 3, 6 or 9 leading digits of the 12-digit ordered score)."""
+    return f"{CHALLENGE_COUNTS}{len(prefix):02d}#{prefix}"
+
+
+def trophies_pk(athlete_id: int) -> str:
+    """The athlete's trophy case (AP104), SK ``challenge_sk``: newest challenge first with ScanIndexForward=False."""
+    return _edge(athlete_id, TROPHIES_SUFFIX)
+
+
+def challenge_sk(challenge_id: int) -> str:
+    return f"{CHALLENGE}{challenge_id:019d}"
 
 
 # ---------------------------------------------------------------- clubs: AP110-AP129
-# clubs helper: keys of this context go here.
+CLUB = "CLUB#"
+CLUB_MEMBERS_SUFFIX = "#MEMBERS"
+CLUB_ADMINS_SUFFIX = "#ADMINS"
+CLUB_REQUESTS_SUFFIX = "#REQUESTS"
+CLUB_FEED_SUFFIX = "#FEED"
+CLUB_WEEK_INFIX = "#WK#"
+CLUB_COUNTS_SUFFIX = "#N"
+CLUB_COARSE = "C"
+CLUB_EVENTS_SUFFIX = "#EVENTS"
+CLUBS_SUFFIX = "#CLUBS"
+CLUB_CONTRIBUTION = "CLUBACT#"
+GROUP_EVENT = "GEVENT#"
+RSVP = "RSVP#"
+
+
+def club_pk(club_id: int) -> str:
+    """The club's own partition (``META`` holds DetailedClub's fields and ``member_count``) (AP110)."""
+    return f"{CLUB}{club_id}"
+
+
+def club_sk(club_id: int) -> str:
+    """A club named inside an athlete's list, zero-padded so it sorts by id (= age)."""
+    return f"{CLUB}{club_id:019d}"
+
+
+def club_from_sk(sort_key: str) -> int:
+    return int(sort_key[len(CLUB) :])
+
+
+def club_members_pk(club_id: int) -> str:
+    """The club's members (SK ``athlete_sk``); a member who is an admin also carries GSI1 ``club_admins_pk`` (AP111)."""
+    return f"{CLUB}{club_id}{CLUB_MEMBERS_SUFFIX}"
+
+
+def club_admins_pk(club_id: int) -> str:
+    """GSI1 partition of the club's admins (a sparse index: only admins' member items carry it) (AP112)."""
+    return f"{CLUB}{club_id}{CLUB_ADMINS_SUFFIX}"
+
+
+def club_requests_pk(club_id: int) -> str:
+    """Pending requests to join a private club (SK ``athlete_sk``) (AP115)."""
+    return f"{CLUB}{club_id}{CLUB_REQUESTS_SUFFIX}"
+
+
+def athlete_clubs_pk(athlete_id: int) -> str:
+    """An athlete's memberships (SK ``club_sk``): /athlete/clubs and the consumer's "clubs of this athlete" (AP113)."""
+    return _edge(athlete_id, CLUBS_SUFFIX)
+
+
+def club_feed_pk(club_id: int) -> str:
+    """The club feed: members' activities, newest first with ScanIndexForward=False (SK ``feed_sk``) (AP117)."""
+    return f"{CLUB}{club_id}{CLUB_FEED_SUFFIX}"
+
+
+def club_feed_author_pk(club_id: int, athlete_id: int) -> str:
+    """GSI1 partition of one member's entries in the club feed (leaving removes them) (AP118)."""
+    return f"{CLUB}{club_id}{CLUB_FEED_SUFFIX}#{ATHLETE}{athlete_id}"
+
+
+def club_contribution_sk(activity_id: int) -> str:
+    """In ``ATH#<a>``: what the clubs consumer last counted of one activity, and in which clubs and weeks (AP119)."""
+    return f"{CLUB_CONTRIBUTION}{activity_id:019d}"
+
+
+def club_week_pk(club_id: int, week: str) -> str:
+    """One member's totals for one week of one club (SK ``athlete_sk``), e.g. ``CLUB#7#WK#2026-W49`` (AP120)."""
+    return f"{CLUB}{club_id}{CLUB_WEEK_INFIX}{week}"
+
+
+def club_rank_pk(club_id: int, week: str, metric: str) -> str:
+    """The ranking of one week by one metric: SK ``club_rank_sk``, highest first with ScanIndexForward=False (AP121)."""
+    return f"{club_week_pk(club_id, week)}#{metric}"
+
+
+def club_rank_sk(value: int, athlete_id: int) -> str:
+    """12 digits of the metric's integer units (metres, seconds, decimetres, activities), then the athlete."""
+    return f"{value:012d}#{athlete_id:019d}"
+
+
+def club_rank_floor(value: int) -> str:
+    """The lowest sort key an entry of ``value`` can have."""
+    return f"{value:012d}#"
+
+
+def club_counts_pk(club_id: int, week: str, metric: str) -> str:
+    """Bucket counts of one ranking (``C<coarse bucket>`` items: ``n`` and fine counters ``f00``..``f99``) (AP122)."""
+    return f"{club_rank_pk(club_id, week, metric)}{CLUB_COUNTS_SUFFIX}"
+
+
+def club_coarse_sk(bucket: int) -> str:
+    return f"{CLUB_COARSE}{bucket:08d}"
+
+
+def club_events_pk(club_id: int) -> str:
+    """A club's group events by start time (SK ``club_event_sk``): upcoming = SK >= now (AP125)."""
+    return f"{CLUB}{club_id}{CLUB_EVENTS_SUFFIX}"
+
+
+def club_event_sk(start_epoch: int, event_id: int) -> str:
+    return f"{start_epoch:011d}#{event_id:019d}"
+
+
+def group_event_pk(event_id: int) -> str:
+    """A group event's own partition: ``META`` (the event and ``joined_count``), ``RSVP#<a>`` per athlete (AP126)."""
+    return f"{GROUP_EVENT}{event_id}"
+
+
+def rsvp_sk(athlete_id: int) -> str:
+    return f"{RSVP}{athlete_id:019d}"

@@ -428,12 +428,280 @@ class LegendItem(StrideItem, discriminator="board_legend"):
 
 
 # ---------------------------------------------------------------- live tracking: AP73-AP89
-# live helper: items of this context go here.
+class LiveSessionItem(StrideItem, discriminator="live_session"):
+    """``LIVE#<s>``/``META``: a live session and its small live state (the track itself is chunks in S3).
+    GSI1 lists an athlete's sessions by start. ``rev`` is an optimistic lock on the state the consumer writes."""
+
+    session_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    sport_type = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()  # live | paused | finished | discarded
+    audience = UnicodeAttribute()  # followers | chosen | only_me
+    chosen = ListAttribute(of=NumberAttribute, null=True)  # athlete ids (audience "chosen")
+    started_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    group_id = NumberAttribute(null=True)
+    upload_id = NumberAttribute(null=True)
+    rev = NumberAttribute(default=0)
+    state = UnicodeAttribute(null=True)  # JSON of stride.live.track.LiveState
+    segments = UnicodeAttribute(null=True)  # JSON of stride.live.segments_live.Progress
+    ttl = TTLAttribute(null=True)
+
+
+class LiveCurrentItem(StrideItem, discriminator="live_current"):
+    """``ATH#<a>``/``LIVE#CURRENT``: the athlete's one live or paused session (a second start fails on it)."""
+
+    session_id = NumberAttribute()
+
+
+class LiveShareItem(StrideItem, discriminator="live_share"):
+    """``LIVESHARE#<sha256 of token>``/``META`` and its twin ``LIVE#<s>``/``SHARE#<id>`` (revoke by id, and
+    every link of a session found when it ends)."""
+
+    share_id = NumberAttribute()
+    session_id = NumberAttribute()
+    token_hash = UnicodeAttribute()
+    expires_at = UTCDateTimeAttribute()
+    ttl = TTLAttribute(null=True)
+
+
+class LiveCheerItem(StrideItem, discriminator="live_cheer"):
+    """``LIVE#<s>``/``CHEER#<id>``: a cheer sent to a live athlete."""
+
+    cheer_id = NumberAttribute()
+    from_athlete_id = NumberAttribute()
+    text = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    ttl = TTLAttribute(null=True)
+
+
+class LiveConnectionItem(StrideItem, discriminator="live_connection"):
+    """``LIVECONN#<connection>``/``META``: who is on a WebSocket connection and the topics it watches."""
+
+    viewer_kind = UnicodeAttribute()  # athlete | share
+    athlete_id = NumberAttribute(null=True)
+    share_session_id = NumberAttribute(null=True)
+    groups = UnicodeAttribute(null=True)  # space separated Cognito groups
+    scopes = UnicodeAttribute(null=True)
+    sub = UnicodeAttribute(null=True)
+    topics = ListAttribute(of=UnicodeAttribute, null=True)
+    ttl = TTLAttribute(null=True)
+
+
+class LiveWatchItem(StrideItem, discriminator="live_watch"):
+    """``LIVEWATCH#<topic>``/``CONN#<connection>``: one connection watching one topic (the fan-out list)."""
+
+    connection_id = UnicodeAttribute()
+    viewer_kind = UnicodeAttribute()
+    athlete_id = NumberAttribute(null=True)
+    ttl = TTLAttribute(null=True)
+
+
+class LiveGroupItem(StrideItem, discriminator="live_group"):
+    """``LIVEGRP#<g>``/``META``: a group session (a group ride) and who is invited."""
+
+    group_id = NumberAttribute()
+    owner_id = NumberAttribute()
+    name = UnicodeAttribute()
+    invited = ListAttribute(of=NumberAttribute)
+    created_at = UTCDateTimeAttribute()
+    ttl = TTLAttribute(null=True)
+
+
+class LiveGroupMemberItem(StrideItem, discriminator="live_group_member"):
+    """``LIVEGRP#<g>``/``MEMBER#<a>``: the session a member brought to the group."""
+
+    athlete_id = NumberAttribute()
+    session_id = NumberAttribute()
+    ttl = TTLAttribute(null=True)
 
 
 # ---------------------------------------------------------------- challenges, badges, trophies: AP90-AP109
-# challenges helper: items of this context go here.
+# Written and read by stride.store.challenges through boto3 (flat counters, one transaction per participation);
+# the classes are here so that every item of the table deserializes through ``StrideItem``.
+class ChallengeItem(StrideItem, discriminator="challenge"):
+    """``CHAL#<c>``/``META``: the definition, the creator, the number of participants (ADD). Platform challenges
+    carry GSI1 ``CHALS#PLATFORM``/``<end>#<c>`` (the open list)."""
+
+    challenge_id = NumberAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    challenge_kind = UnicodeAttribute()  # stride.challenges.rules.Kind
+    visibility = UnicodeAttribute()  # platform | group
+    creator_id = NumberAttribute()
+    start_local = UnicodeAttribute()
+    end_local = UnicodeAttribute()
+    timezone = UnicodeAttribute()
+    start_epoch = NumberAttribute()
+    end_epoch = NumberAttribute()
+    sport_types = UnicodeAttribute()  # JSON list
+    goal = NumberAttribute(null=True)
+    segment_id = NumberAttribute(null=True)
+    participant_count = NumberAttribute(default=0)
+    created_at = UnicodeAttribute()
+
+
+class ChallengeInviteItem(StrideItem, discriminator="challenge_invite"):
+    """``CHAL#<c>``/``INVITE#<a>`` with GSI1 ``ATH#<a>#CHALINV``/``<end>#<c>``: may ``a`` see and join (GetItem),
+    and which group challenges is ``a`` invited to (GSI1 Query). The creator has one too."""
+
+    challenge_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+
+
+class ParticipationItem(StrideItem, discriminator="challenge_participation"):
+    """``ATH#<a>#CHAL``/``<end>#<c>``: one athlete in one challenge: the rules (copied, so scoring reads nothing
+    else), the contributions per activity or effort (the source of truth), the score, completion."""
+
+    challenge_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    rev = NumberAttribute()  # optimistic lock: every change is conditional on the revision read
+    challenge_name = UnicodeAttribute(default="")
+    rules = UnicodeAttribute()  # JSON of stride.challenges.rules.Rules
+    contributions = UnicodeAttribute()  # JSON {source: [value, local date]}
+    seen = UnicodeAttribute()  # JSON {source: time of the last fact applied (ms)}
+    score = NumberAttribute(null=True)
+    entry_sk = UnicodeAttribute(null=True)  # the leaderboard entry's sort key, if on the board
+    joined_at = UnicodeAttribute()
+    completed_at = UnicodeAttribute(null=True)
+    completion_pending = BooleanAttribute(null=True)  # challenge.completed not yet published
+
+
+class ChallengeEntryItem(StrideItem, discriminator="challenge_entry"):
+    """``CHAL#<c>#LB``/``<ordered score>#<athlete>``: one athlete on the leaderboard."""
+
+    athlete_id = NumberAttribute()
+    score = NumberAttribute()
+
+
+class ChallengeCountsItem(StrideItem, discriminator="challenge_counts"):
+    """``CHAL#<c>#LB#N``/``D<len>#<prefix>``: entries per next 3 digits (``c000``..``c999``, ADD)."""
+
+
+class TrophyItem(StrideItem, discriminator="trophy"):
+    """``ATH#<a>#TROPHY``/``CHAL#<c>``: a completed challenge and its badge (written once by award_badge)."""
+
+    challenge_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    name = UnicodeAttribute()
+    challenge_kind = UnicodeAttribute()
+    goal = NumberAttribute(null=True)
+    badge_key = UnicodeAttribute()
+    completed_at = UnicodeAttribute()
 
 
 # ---------------------------------------------------------------- clubs: AP110-AP129
-# clubs helper: items of this context go here.
+# Written and read by stride.store.clubs through boto3 (flat counters named at run time, transactions mixing
+# entities); the classes are here so that every item of the table deserializes through ``StrideItem``.
+class ClubItem(StrideItem, discriminator="club"):
+    """``CLUB#<c>``/``META``: what DetailedClub shows; ``member_count`` is kept with ADD by membership writes."""
+
+    club_id = NumberAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    sport_type = UnicodeAttribute()  # cycling | running | triathlon | other
+    activity_types = UnicodeAttribute(null=True)  # JSON list of Strava activity types that count
+    city = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(null=True)
+    country = UnicodeAttribute(null=True)
+    url = UnicodeAttribute(null=True)
+    private = BooleanAttribute(default=False)
+    timezone = UnicodeAttribute()  # IANA name: the weekly leaderboard runs Monday to Sunday here
+    owner_id = NumberAttribute()
+    member_count = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class ClubMemberItem(StrideItem, discriminator="club_member"):
+    """``CLUB#<c>#MEMBERS``/``ATH#<a>`` (GSI1 ``CLUB#<c>#ADMINS`` when admin) and its mirror
+    ``ATH#<a>#CLUBS``/``CLUB#<c>`` (``kind`` ``club_membership``), written in one transaction."""
+
+    club_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    role = UnicodeAttribute()  # owner | admin | member
+    joined_at = UTCDateTimeAttribute()
+
+
+class ClubMembershipItem(StrideItem, discriminator="club_membership"):
+    """``ATH#<a>#CLUBS``/``CLUB#<c>``: the club's time zone travels with it, so the consumer needs no club read."""
+
+    club_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    role = UnicodeAttribute()
+    timezone = UnicodeAttribute()
+    joined_at = UTCDateTimeAttribute()
+
+
+class ClubJoinRequestItem(StrideItem, discriminator="club_join_request"):
+    """``CLUB#<c>#REQUESTS``/``ATH#<a>``: a request to join a private club, until an admin approves or denies it."""
+
+    club_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    requested_at = UTCDateTimeAttribute()
+
+
+class ClubFeedEntryItem(StrideItem, discriminator="club_feed_entry"):
+    """``CLUB#<c>#FEED``/``<start>#<activity>`` (GSI1: the author's entries in this club): a member's activity."""
+
+    club_id = NumberAttribute()
+    athlete_id = NumberAttribute()
+    activity_id = NumberAttribute()
+    visibility = UnicodeAttribute()
+    entry = UnicodeAttribute()  # JSON of what ClubActivity shows
+    ttl = TTLAttribute(null=True)
+
+
+class ClubContributionItem(StrideItem, discriminator="club_contribution"):
+    """``ATH#<a>``/``CLUBACT#<activity>``: what the consumer last counted of the activity, and where (JSON)."""
+
+    activity_id = NumberAttribute()
+    counted = UnicodeAttribute()  # JSON {"c": [metres, seconds, decimetres] | null, "clubs": {club: [week, feed sk]}}
+
+
+class ClubWeekTotalsItem(StrideItem, discriminator="club_week_totals"):
+    """``CLUB#<c>#WK#<week>``/``ATH#<a>``: a member's totals of one week and each activity's part (JSON)."""
+
+    athlete_id = NumberAttribute()
+    rev = NumberAttribute()
+    distance = NumberAttribute()  # metres
+    moving_time = NumberAttribute()  # seconds
+    elevation = NumberAttribute()  # decimetres
+    activities = NumberAttribute()
+    parts = UnicodeAttribute()  # JSON {activity id: [metres, seconds, decimetres]}
+
+
+class ClubRankItem(StrideItem, discriminator="club_rank"):
+    """``CLUB#<c>#WK#<week>#<metric>``/``<value>#<athlete>``: one member's place in one ranking."""
+
+    athlete_id = NumberAttribute()
+    value = NumberAttribute()
+
+
+class ClubCountItem(StrideItem, discriminator="club_count"):
+    """``CLUB#<c>#WK#<week>#<metric>#N``/``C<bucket>``: entries per coarse bucket (``n``) and fine ``f00``..``f99``."""
+
+    n = NumberAttribute(null=True)
+
+
+class GroupEventItem(StrideItem, discriminator="group_event"):
+    """``GEVENT#<e>``/``META`` and its copy ``CLUB#<c>#EVENTS``/``<start>#<e>`` (``kind`` ``club_event``)."""
+
+    event_id = NumberAttribute()
+    club_id = NumberAttribute()
+    event = UnicodeAttribute()  # JSON of the event's fields
+    joined_count = NumberAttribute(default=0)
+
+
+class ClubEventItem(StrideItem, discriminator="club_event"):
+    event_id = NumberAttribute()
+    club_id = NumberAttribute()
+    event = UnicodeAttribute()
+
+
+class RsvpItem(StrideItem, discriminator="group_event_rsvp"):
+    """``GEVENT#<e>``/``RSVP#<a>``: an athlete who joined the event."""
+
+    athlete_id = NumberAttribute()
+    joined_at = UTCDateTimeAttribute()

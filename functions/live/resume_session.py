@@ -1,0 +1,31 @@
+"""POST /api/v3/live/sessions/{id}/resume: resume a paused session."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from stride.http import api_handler, make_resolver
+from stride.http.auth import current_caller
+from stride.http.faults import error_responses
+from stride.live import sessions, watchers
+from stride.live.views import LiveSessionView
+from stride.observability import logger
+
+app = make_resolver()
+
+
+@app.post(
+    "/api/v3/live/sessions/<session_id>/resume",
+    summary="Resume Live Session",
+    tags=["Live"],
+    responses=error_responses(403, 404, 409, 422),
+)
+def resume_session(session_id: Annotated[int, Path(gt=0, lt=2**63)]) -> LiveSessionView:
+    caller = current_caller(app)
+    logger.append_keys(athlete_id=caller.athlete_id, session_id=session_id)
+    session = sessions.set_paused(caller, session_id, False)
+    watchers.push_status(session)
+    return sessions.as_view(session)
+
+
+handler = api_handler(app)

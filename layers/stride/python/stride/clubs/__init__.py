@@ -1,0 +1,1 @@
+"""Clubs: members, admins, join requests, the club feed, weekly leaderboards and group events (docs/clubs.md)."""
