@@ -229,7 +229,7 @@ def _board(plan: dict[str, Any], progress: Callable[[str], None]) -> dict[str, A
         position = min(depth if isinstance(depth, int) else max(1, math.ceil(depth * size)), size)
         value = ranked[position - 1]
         ordered = R.ordered_score(R.Kind.DISTANCE, value)
-        read, requests = repo.items_read, repo.requests
+        read, requests = repo.items_read, repo.calls
         began = time.perf_counter()
         found = repo.counters(challenge_id, [p for p, _ in R.digit_path(ordered)])
         rank = 1 + R.ahead_from_counters(ordered, found)
@@ -238,7 +238,7 @@ def _board(plan: dict[str, Any], progress: Callable[[str], None]) -> dict[str, A
         wrong += rank != expected
         depths.append(
             {"position": position, "rank": rank, "items_read": repo.items_read - read,
-             "requests": repo.requests - requests, "ms": round(ms, 1)}
+             "requests": repo.calls - requests, "ms": round(ms, 1)}
         )  # fmt: skip
     return {
         "participants": size,

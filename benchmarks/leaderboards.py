@@ -80,10 +80,10 @@ def _seed(segment_id: int, by_athlete: dict[int, list[Any]], repo: Any) -> list[
 
 
 def _timed(repo: Any, read: Callable[[], Any]) -> tuple[Any, float, int, int]:
-    items, requests = repo.items_read, repo.requests
+    items, requests = repo.items_read, repo.calls
     began = time.perf_counter()
     answer = read()
-    return answer, (time.perf_counter() - began) * 1000, repo.items_read - items, repo.requests - requests
+    return answer, (time.perf_counter() - began) * 1000, repo.items_read - items, repo.calls - requests
 
 
 def _query_floor(repo: Any, segment_id: int, runs: int = 5) -> list[float]:

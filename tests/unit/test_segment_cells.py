@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import random
-import time
 
 import h3  # type: ignore[import-untyped]
 import pytest
@@ -92,16 +91,15 @@ def test_track_cells_of_a_ride_cover_every_point_and_stay_small() -> None:
     assert len(found) < 80
 
 
-def test_track_cells_are_fast_for_ten_thousand_points() -> None:
-    # Given a 10,000-point track (about 100 km)
+def test_a_long_track_reads_cells_in_proportion_to_its_length() -> None:
+    # Given a 10,000-point track along a 70 km line
     lat = [40.0 + i * 5e-5 for i in range(10_000)]
     lng = [-105.27 + i * 5e-5 for i in range(10_000)]
     # When its cells are taken
-    began = time.perf_counter()
     found = cells.track_cells(lat, lng)
-    took = time.perf_counter() - began
-    # Then it takes well under a tenth of a second and covers the whole line
-    assert took < 0.1
+    # Then they cover the whole line with about one resolution-8 cell per 700 m, not one per point (the time
+    # this takes is measured by `make bench ARGS="--only segments"`, not here)
+    assert len(found) < 150
     assert cells.match_cell(lat[-1], lng[-1]) in found
 
 

@@ -20,10 +20,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
-
-import boto3
 
 from stride.challenges.models import Challenge, Participation, Trophy
 from stride.challenges.rules import (
@@ -35,19 +32,14 @@ from stride.challenges.rules import (
     Visibility,
     counter_deltas,
 )
-from stride.config import table_settings
 from stride.errors import ConflictError
 from stride.store import keys
+from stride.store.counted import CountedRepository
 from stride.store.errors import translated
 
 _BATCH_KEYS = 100
 _BATCH_WRITE = 25
 _QUERY_PAGE = 1000
-
-
-@cache
-def _client() -> Any:
-    return boto3.client("dynamodb")
 
 
 def _s(value: str) -> dict[str, str]:
@@ -224,32 +216,8 @@ class ParticipationWrite:
     notes: list[str] = field(default_factory=list)
 
 
-class ChallengeRepository:
+class ChallengeRepository(CountedRepository):
     """Reads and writes challenges. ``items_read``/``items_written`` count DynamoDB items (the benchmark)."""
-
-    def __init__(self, client: Any = None) -> None:
-        self._client = client
-        self.items_read = 0
-        self.items_written = 0
-        self.requests = 0
-
-    @property
-    def client(self) -> Any:
-        return self._client or _client()
-
-    @property
-    def table(self) -> str:
-        return table_settings().table_name
-
-    def _counted(self, answer: dict[str, Any]) -> dict[str, Any]:
-        self.requests += 1
-        if "ScannedCount" in answer:
-            self.items_read += int(answer["ScannedCount"])
-        elif "Item" in answer:
-            self.items_read += 1
-        elif "Responses" in answer:
-            self.items_read += sum(len(items) for items in answer["Responses"].values())
-        return answer
 
     def _query_all(self, request: dict[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []

@@ -12,10 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
-
-import boto3
 
 from stride.clubs import rules
 from stride.clubs.models import (
@@ -31,16 +28,12 @@ from stride.clubs.models import (
 )
 from stride.errors import ConflictError
 from stride.store import keys
+from stride.store.counted import CountedRepository
 from stride.store.errors import translated
 
 _BATCH_KEYS = 100
 _BATCH_WRITE = 25
 FEED_TTL_DAYS = 90
-
-
-@cache
-def _client() -> Any:
-    return boto3.client("dynamodb")
 
 
 def _s(value: str) -> dict[str, str]:
@@ -162,34 +155,8 @@ def _event_json(event: GroupEvent) -> str:
     )
 
 
-class ClubRepository:
+class ClubRepository(CountedRepository):
     """Every club item. ``items_read``/``items_written`` count what this repository asked of DynamoDB (benchmarks)."""
-
-    def __init__(self, client: Any = None) -> None:
-        self._client = client
-        self.items_read = 0
-        self.items_written = 0
-        self.calls = 0
-
-    @property
-    def client(self) -> Any:
-        return self._client or _client()
-
-    @property
-    def table(self) -> str:
-        from stride.config import table_settings
-
-        return table_settings().table_name
-
-    def _counted(self, answer: dict[str, Any]) -> dict[str, Any]:
-        self.calls += 1
-        if "ScannedCount" in answer:
-            self.items_read += int(answer["ScannedCount"])
-        elif "Item" in answer:
-            self.items_read += 1
-        elif "Responses" in answer:
-            self.items_read += sum(len(items) for items in answer["Responses"].values())
-        return answer
 
     def _transact(self, items: list[dict[str, Any]]) -> None:
         self.calls += 1

@@ -20,25 +20,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-import boto3
-
-from stride.config import table_settings
 from stride.errors import ConflictError
 from stride.segments.leaderboards import BoardEffort, BoardMove, MinuteCounts, count_deltas, expires_at
 from stride.store import keys
+from stride.store.counted import CountedRepository
 from stride.store.errors import translated
 
 _BATCH_KEYS = 100  # BatchGetItem's limit
 _BATCH_WRITE = 25
 _QUERY_PAGE = 1000
-
-
-@cache
-def _client() -> Any:
-    return boto3.client("dynamodb")
 
 
 def _s(value: str) -> dict[str, str]:
@@ -170,31 +162,8 @@ def _entry_from_item(item: dict[str, Any]) -> BoardEntry:
     return BoardEntry(int(item["athlete_id"]["N"]), effort, item["SK"]["S"])
 
 
-class LeaderboardRepository:
+class LeaderboardRepository(CountedRepository):
     """Reads and writes the boards. ``items_read`` counts the items DynamoDB read for this repository (the bench)."""
-
-    def __init__(self, client: Any = None) -> None:
-        self._client = client
-        self.items_read = 0
-        self.requests = 0
-
-    @property
-    def client(self) -> Any:
-        return self._client or _client()
-
-    @property
-    def table(self) -> str:
-        return table_settings().table_name
-
-    def _counted(self, answer: dict[str, Any]) -> dict[str, Any]:
-        self.requests += 1
-        if "ScannedCount" in answer:
-            self.items_read += int(answer["ScannedCount"])
-        elif "Item" in answer:
-            self.items_read += 1
-        elif "Responses" in answer:
-            self.items_read += sum(len(items) for items in answer["Responses"].values())
-        return answer
 
     # ---------------------------------------------------------------- the bests item
     def bests(self, segment_id: int, athlete_id: int) -> Bests | None:
