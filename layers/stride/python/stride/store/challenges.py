@@ -38,7 +38,6 @@ from stride.store.counted import CountedRepository
 from stride.store.errors import translated
 
 _BATCH_KEYS = 100
-_BATCH_WRITE = 25
 _QUERY_PAGE = 1000
 
 
@@ -218,6 +217,8 @@ class ParticipationWrite:
 
 class ChallengeRepository(CountedRepository):
     """Reads and writes challenges. ``items_read``/``items_written`` count DynamoDB items (the benchmark)."""
+
+    resource = "Challenge"
 
     def _query_all(self, request: dict[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
@@ -639,14 +640,3 @@ class ChallengeRepository(CountedRepository):
         return found
 
     # ---------------------------------------------------------------- bulk writes (invitations, benchmark setup)
-    def write_items(self, items: list[dict[str, Any]]) -> None:
-        """BatchWriteItem of 25, unprocessed items sent again."""
-        for start in range(0, len(items), _BATCH_WRITE):
-            pending: dict[str, Any] = {
-                self.table: [{"PutRequest": {"Item": item}} for item in items[start : start + _BATCH_WRITE]]
-            }
-            while pending:
-                with translated("Challenge"):
-                    answer = self.client.batch_write_item(RequestItems=pending)
-                pending = answer.get("UnprocessedItems") or {}
-        self.items_written += len(items)

@@ -32,7 +32,6 @@ from stride.store.counted import CountedRepository
 from stride.store.errors import translated
 
 _BATCH_KEYS = 100
-_BATCH_WRITE = 25
 FEED_TTL_DAYS = 90
 
 
@@ -157,6 +156,8 @@ def _event_json(event: GroupEvent) -> str:
 
 class ClubRepository(CountedRepository):
     """Every club item. ``items_read``/``items_written`` count what this repository asked of DynamoDB (benchmarks)."""
+
+    resource = "Club"
 
     def _transact(self, items: list[dict[str, Any]]) -> None:
         self.calls += 1
@@ -594,16 +595,6 @@ class ClubRepository(CountedRepository):
         requests = [{"DeleteRequest": {"Key": self._key(keys.club_feed_pk(club_id), sk)}} for sk in sort_keys]
         self._batch_write(requests)
 
-    def _batch_write(self, requests: list[dict[str, Any]]) -> None:
-        for start in range(0, len(requests), _BATCH_WRITE):
-            pending: dict[str, Any] = {self.table: requests[start : start + _BATCH_WRITE]}
-            while pending:
-                self.calls += 1
-                with translated("Club"):
-                    answer = self.client.batch_write_item(RequestItems=pending)
-                pending = answer.get("UnprocessedItems") or {}
-            self.items_written += len(requests[start : start + _BATCH_WRITE])
-
     # ---------------------------------------------------------------- what the consumer counted (AP119)
     def counted(self, athlete_id: int, activity_id: int) -> Counted | None:
         """AP119: GetItem PK=ATH#<a>, SK=CLUBACT#<activity> (consistent: the consumer writes it last)."""
@@ -805,10 +796,6 @@ class ClubRepository(CountedRepository):
         if before is None:
             return True
         return self.commit_week(before, WeekTotals(club_id, week, athlete_id, before.rev, {}))
-
-    def write_items(self, items: list[dict[str, Any]]) -> None:
-        """AP129: BatchWriteItem of 25 (benchmark seeding)."""
-        self._batch_write([{"PutRequest": {"Item": item}} for item in items])
 
     # ---------------------------------------------------------------- group events (AP124-AP127)
     def create_event(self, event: GroupEvent) -> None:

@@ -13,6 +13,9 @@ from typing import Any
 import boto3
 
 from stride.config import table_settings
+from stride.store.errors import translated
+
+BATCH_WRITE = 25  # DynamoDB's BatchWriteItem limit
 
 
 @cache
@@ -25,7 +28,11 @@ def s(value: str) -> dict[str, str]:
 
 
 class CountedRepository:
-    """``items_read``/``items_written`` count DynamoDB items; ``calls`` counts requests (the benchmarks read them)."""
+    """``items_read``/``items_written`` count DynamoDB items; ``calls`` counts requests (the benchmarks read them).
+
+    ``resource`` names what a store fault is about in the Fault answered to the client."""
+
+    resource = "Item"
 
     def __init__(self, client: Any = None) -> None:
         self._client = client
@@ -51,3 +58,19 @@ class CountedRepository:
         elif "Responses" in answer:
             self.items_read += sum(len(items) for items in answer["Responses"].values())
         return answer
+
+    def _batch_write(self, requests: list[dict[str, Any]]) -> None:
+        """BatchWriteItem, 25 requests a call, unprocessed ones sent again."""
+        for start in range(0, len(requests), BATCH_WRITE):
+            chunk = requests[start : start + BATCH_WRITE]
+            pending: dict[str, Any] = {self.table: chunk}
+            while pending:
+                self.calls += 1
+                with translated(self.resource):
+                    answer = self.client.batch_write_item(RequestItems=pending)
+                pending = answer.get("UnprocessedItems") or {}
+            self.items_written += len(chunk)
+
+    def write_items(self, items: list[dict[str, Any]]) -> None:
+        """Put ``items`` (raw DynamoDB items) in batches: invitations, and the benchmarks' seeding."""
+        self._batch_write([{"PutRequest": {"Item": item}} for item in items])

@@ -29,7 +29,6 @@ from stride.store.counted import CountedRepository
 from stride.store.errors import translated
 
 _BATCH_KEYS = 100  # BatchGetItem's limit
-_BATCH_WRITE = 25
 _QUERY_PAGE = 1000
 
 
@@ -164,6 +163,8 @@ def _entry_from_item(item: dict[str, Any]) -> BoardEntry:
 
 class LeaderboardRepository(CountedRepository):
     """Reads and writes the boards. ``items_read`` counts the items DynamoDB read for this repository (the bench)."""
+
+    resource = "Leaderboard"
 
     # ---------------------------------------------------------------- the bests item
     def bests(self, segment_id: int, athlete_id: int) -> Bests | None:
@@ -471,13 +472,3 @@ class LeaderboardRepository(CountedRepository):
         return found[offset:depth]
 
     # ---------------------------------------------------------------- bulk writes of the benchmark
-    def write_items(self, items: list[dict[str, Any]]) -> None:
-        """BatchWriteItem of 25, unprocessed items sent again (seeding the benchmark as the consumer would write)."""
-        for start in range(0, len(items), _BATCH_WRITE):
-            pending: dict[str, Any] = {
-                self.table: [{"PutRequest": {"Item": item}} for item in items[start : start + _BATCH_WRITE]]
-            }
-            while pending:
-                with translated("Leaderboard"):
-                    answer = self.client.batch_write_item(RequestItems=pending)
-                pending = answer.get("UnprocessedItems") or {}
